@@ -1,0 +1,120 @@
+#include "backend/host/purple_host.h"
+
+#include <utility>
+
+#include "backend/host/purple_runtime.h"
+
+namespace lilac {
+namespace {
+
+// A source that is ready when its ready time is set (from any thread) and
+// clears it on dispatch.
+gboolean DispatchWakeup(GSource* source, GSourceFunc callback, gpointer data) {
+  g_source_set_ready_time(source, -1);
+  return callback(data);
+}
+
+GSourceFuncs kWakeupFuncs = {nullptr, nullptr, DispatchWakeup,
+                             nullptr, nullptr, nullptr};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<PurpleHost>> PurpleHost::Start(
+    const Options& options) {
+  std::unique_ptr<PurpleHost> host(new PurpleHost());
+  std::promise<absl::Status> started;
+  std::future<absl::Status> started_result = started.get_future();
+  host->thread_ =
+      std::thread(&PurpleHost::LoopMain, host.get(), options, &started);
+  absl::Status status = started_result.get();
+  if (!status.ok()) {
+    host->thread_.join();
+    return status;
+  }
+  return host;
+}
+
+void PurpleHost::LoopMain(const Options& options,
+                          std::promise<absl::Status>* started) {
+  loop_thread_id_ = std::this_thread::get_id();
+  // libpurple and its plugins add their sources to the default context, so the
+  // loop thread owns it for the life of the host.
+  GMainContext* context = g_main_context_default();
+  g_main_context_acquire(context);
+  loop_ = g_main_loop_new(context, FALSE);
+  {
+    absl::MutexLock lock(&mutex_);
+    wakeup_ = g_source_new(&kWakeupFuncs, sizeof(GSource));
+    g_source_set_callback(wakeup_, &PurpleHost::DrainQueueSource, this,
+                          nullptr);
+    g_source_attach(wakeup_, context);
+  }
+
+  OnLoop on_loop;
+  absl::StatusOr<std::unique_ptr<PurpleRuntime>> runtime =
+      PurpleRuntime::Init(on_loop, options.plugin_dirs, options.purple_debug);
+  if (!runtime.ok()) {
+    DestroyWakeup();
+    g_main_loop_unref(loop_);
+    loop_ = nullptr;
+    g_main_context_release(context);
+    started->set_value(runtime.status());
+    return;
+  }
+  runtime_ = *std::move(runtime);
+  started->set_value(absl::OkStatus());
+
+  g_main_loop_run(loop_);
+
+  // Work posted during shutdown still runs, so no caller of Run waits forever.
+  DrainQueue();
+  runtime_->Shutdown(on_loop);
+  runtime_.reset();
+  DestroyWakeup();
+  g_main_loop_unref(loop_);
+  loop_ = nullptr;
+  g_main_context_release(context);
+}
+
+PurpleHost::~PurpleHost() {
+  if (!thread_.joinable()) return;
+  Post([this](const OnLoop&) { g_main_loop_quit(loop_); });
+  thread_.join();
+}
+
+void PurpleHost::Post(absl::AnyInvocable<void(const OnLoop&)> work) {
+  absl::MutexLock lock(&mutex_);
+  const bool was_empty = queue_.empty();
+  queue_.push_back(std::move(work));
+  // One dispatch drains everything queued since the last one. Setting the ready
+  // time is thread-safe and wakes the loop.
+  if (was_empty && wakeup_ != nullptr) g_source_set_ready_time(wakeup_, 0);
+}
+
+void PurpleHost::DestroyWakeup() {
+  absl::MutexLock lock(&mutex_);
+  g_source_destroy(wakeup_);
+  g_source_unref(wakeup_);
+  wakeup_ = nullptr;
+}
+
+gboolean PurpleHost::DrainQueueSource(gpointer host) {
+  static_cast<PurpleHost*>(host)->DrainQueue();
+  return G_SOURCE_CONTINUE;
+}
+
+void PurpleHost::DrainQueue() {
+  std::deque<absl::AnyInvocable<void(const OnLoop&)>> batch;
+  {
+    absl::MutexLock lock(&mutex_);
+    batch.swap(queue_);
+  }
+  OnLoop on_loop;
+  for (auto& work : batch) work(on_loop);
+}
+
+bool PurpleHost::IsLoopThread() const {
+  return std::this_thread::get_id() == loop_thread_id_;
+}
+
+}  // namespace lilac

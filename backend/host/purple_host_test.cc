@@ -1,0 +1,85 @@
+#include "backend/host/purple_host.h"
+
+#include <sys/stat.h>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "backend/host/protocol_catalog.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "purple.h"
+
+namespace lilac {
+namespace {
+
+// libpurple is process-wide, so one host serves every test in this binary.
+PurpleHost& Host() {
+  static PurpleHost* host = [] {
+    auto started = PurpleHost::Start({});
+    EXPECT_TRUE(started.ok()) << started.status();
+    return started->release();
+  }();
+  return *host;
+}
+
+TEST(PurpleHostTest, RunExecutesOnTheLoopThreadAndReturnsTheResult) {
+  EXPECT_FALSE(Host().IsLoopThread());
+  const bool on_loop =
+      Host().Run([](const OnLoop&) { return Host().IsLoopThread(); });
+  EXPECT_TRUE(on_loop);
+  EXPECT_TRUE(
+      Host().Run([](const OnLoop&) { return purple_get_core() != nullptr; }));
+}
+
+TEST(PurpleHostTest, PostedWorkRunsInOrderPerThread) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 2000;
+  std::vector<std::vector<int>> seen(kThreads);  // touched only on the loop
+  std::vector<std::thread> posters;
+  for (int t = 0; t < kThreads; ++t) {
+    posters.emplace_back([t, &seen] {
+      for (int i = 0; i < kPerThread; ++i) {
+        Host().Post([t, i, &seen](const OnLoop&) { seen[t].push_back(i); });
+      }
+    });
+  }
+  for (std::thread& poster : posters) poster.join();
+  // Run queues behind everything posted above, so all of it has run when it
+  // returns.
+  Host().Run([](const OnLoop&) {});
+  for (int t = 0; t < kThreads; ++t) {
+    ASSERT_EQ(seen[t].size(), kPerThread);
+    for (int i = 0; i < kPerThread; ++i) ASSERT_EQ(seen[t][i], i);
+  }
+}
+
+TEST(PurpleHostTest, LoadsTheSystemProtocolPlugins) {
+  std::vector<v1::Protocol> protocols = Host().Run(
+      [](const OnLoop& loop) { return ListInstalledProtocols(loop); });
+  std::vector<std::string> ids;
+  for (const auto& protocol : protocols) ids.push_back(protocol.id());
+  EXPECT_THAT(ids, ::testing::IsSupersetOf(
+                       {"prpl-jabber", "prpl-irc", "prpl-gg", "prpl-novell"}));
+}
+
+TEST(PurpleHostTest, UserDirectoryIsPrivate) {
+  const std::string dir =
+      Host().Run([](const OnLoop&) { return std::string(purple_user_dir()); });
+  struct stat info;
+  ASSERT_EQ(stat(dir.c_str(), &info), 0);
+  EXPECT_EQ(info.st_mode & 0777, 0700);
+}
+
+TEST(PurpleHostStartTest, MissingPluginDirectoryFailsWithItsName) {
+  // Fails before libpurple starts, so it does not disturb the shared host.
+  auto host = PurpleHost::Start({.plugin_dirs = {"/nonexistent/plugins"}});
+  ASSERT_FALSE(host.ok());
+  EXPECT_EQ(host.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(std::string(host.status().message()),
+              ::testing::HasSubstr("/nonexistent/plugins"));
+}
+
+}  // namespace
+}  // namespace lilac

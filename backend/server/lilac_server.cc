@@ -1,0 +1,53 @@
+#include "backend/server/lilac_server.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+
+namespace lilac {
+
+absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
+    const Options& options) {
+  std::unique_ptr<LilacServer> server(new LilacServer());
+  absl::StatusOr<std::unique_ptr<PurpleHost>> host =
+      PurpleHost::Start(options.host);
+  if (!host.ok()) return host.status();
+  server->host_ = *std::move(host);
+  server->service_ = std::make_unique<LilacService>(server->host_.get());
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int selected_port = 0;
+  const std::string target = options.listen.ToGrpcTarget();
+  builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
+                           &selected_port);
+  builder.RegisterService(server->service_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot listen on ", target, " (address in use or not available)"));
+  }
+  if (options.listen.kind == ListenAddress::Kind::kTcp) {
+    ListenAddress chosen = options.listen;
+    chosen.port = selected_port;
+    server->address_ = chosen.ToGrpcTarget();
+  } else {
+    server->address_ = target;
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+LilacServer::~LilacServer() {
+  // Stop gRPC first: no handler may post to the host once it is gone.
+  if (server_ != nullptr) server_->Shutdown();
+  server_.reset();
+  host_.reset();
+}
+
+}  // namespace lilac

@@ -1,0 +1,44 @@
+#ifndef LILAC_BACKEND_SERVER_LILAC_SERVER_H_
+#define LILAC_BACKEND_SERVER_LILAC_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "backend/api/lilac_service.h"
+#include "backend/host/purple_host.h"
+#include "backend/server/listen_address.h"
+#include "grpcpp/server.h"
+
+namespace lilac {
+
+// A running lilacd: the libpurple host plus the gRPC server in front of it
+// (lilac.v1.Lilac, health checking and reflection). Destroying it stops
+// serving, then shuts libpurple down.
+class LilacServer {
+ public:
+  struct Options {
+    ListenAddress listen;
+    PurpleHost::Options host;
+  };
+
+  static absl::StatusOr<std::unique_ptr<LilacServer>> Start(
+      const Options& options);
+
+  ~LilacServer();
+
+  // The address clients connect to; for TCP port 0, the port that was picked.
+  const std::string& address() const { return address_; }
+
+ private:
+  LilacServer() = default;
+
+  std::string address_;
+  std::unique_ptr<PurpleHost> host_;
+  std::unique_ptr<LilacService> service_;
+  std::unique_ptr<grpc::Server> server_;
+};
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_SERVER_LILAC_SERVER_H_

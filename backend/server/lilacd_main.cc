@@ -1,0 +1,84 @@
+// lilacd: libpurple as a gRPC service. `lilacd --help` lists the flags.
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "backend/server/lilac_server.h"
+
+ABSL_FLAG(std::string, listen, "127.0.0.1:5345",
+          "Address to serve on: HOST:PORT (port 0 picks a free port) or "
+          "unix:PATH. Only loopback hosts unless --allow_remote_listen.");
+ABSL_FLAG(bool, allow_remote_listen, false,
+          "Allow --listen on a non-loopback address. lilacd carries "
+          "passwords: put TLS or an authenticating proxy in front of it.");
+ABSL_FLAG(std::string, address_file, "",
+          "If set, write the address lilacd listens on (with the chosen "
+          "port) to this file once it is serving.");
+ABSL_FLAG(std::vector<std::string>, plugin_dirs, {},
+          "Comma-separated extra directories to load libpurple protocol "
+          "plugins (.so) from, before the system directory.");
+ABSL_FLAG(bool, purple_debug, false, "Print libpurple's debug log on stderr.");
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::fprintf(stderr, "lilacd: %s\n", std::string(status.message()).c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "libpurple as a gRPC service.\nUsage: lilacd [--listen=ADDRESS] "
+      "[--plugin_dirs=DIR,...] [--address_file=FILE]");
+  absl::ParseCommandLine(argc, argv);
+
+  // Block the stop signals before any thread starts, so only sigwait below sees
+  // them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  absl::StatusOr<lilac::ListenAddress> listen = lilac::ParseListenAddress(
+      absl::GetFlag(FLAGS_listen), absl::GetFlag(FLAGS_allow_remote_listen));
+  if (!listen.ok()) return Fail(listen.status());
+
+  lilac::LilacServer::Options options;
+  options.listen = *listen;
+  options.host.plugin_dirs = absl::GetFlag(FLAGS_plugin_dirs);
+  options.host.purple_debug = absl::GetFlag(FLAGS_purple_debug);
+  absl::StatusOr<std::unique_ptr<lilac::LilacServer>> server =
+      lilac::LilacServer::Start(options);
+  if (!server.ok()) return Fail(server.status());
+
+  const std::string address_file = absl::GetFlag(FLAGS_address_file);
+  if (!address_file.empty()) {
+    // Written whole under a temporary name, then renamed: a reader never sees
+    // half of it.
+    const std::string partial = address_file + ".partial";
+    std::ofstream(partial) << (*server)->address() << "\n";
+    if (std::rename(partial.c_str(), address_file.c_str()) != 0) {
+      return Fail(absl::FailedPreconditionError("cannot write --address_file " +
+                                                address_file));
+    }
+  }
+  std::printf("lilacd: listening on %s\n", (*server)->address().c_str());
+  std::fflush(stdout);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  std::fprintf(stderr, "lilacd: signal %d, shutting down\n", signal_number);
+  server->reset();
+  return 0;
+}

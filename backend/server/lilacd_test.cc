@@ -1,0 +1,224 @@
+// Runs the real lilacd binary and talks to it over real gRPC: ListProtocols,
+// health checking, reflection, and clear start-up errors.
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/descriptor.pb.h"
+#include "grpcpp/grpcpp.h"
+#include "gtest/gtest.h"
+#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "testing/grpc_protos/health.grpc.pb.h"
+#include "testing/grpc_protos/reflection.grpc.pb.h"
+#include "testing/lilacd/lilacd_process.h"
+
+namespace lilac {
+namespace {
+
+using ::lilac::testing::LilacdProcess;
+using ::lilac::testing::RunfilePath;
+using ::lilac::testing::RunProcess;
+using ::testing::HasSubstr;
+
+const v1::Protocol* FindProtocol(const v1::ListProtocolsResponse& response,
+                                 const std::string& id) {
+  for (const v1::Protocol& protocol : response.protocols()) {
+    if (protocol.id() == id) return &protocol;
+  }
+  return nullptr;
+}
+
+const v1::AccountOption* FindOption(const v1::Protocol& protocol,
+                                    const std::string& key) {
+  for (const v1::AccountOption& option : protocol.options()) {
+    if (option.key() == key) return &option;
+  }
+  return nullptr;
+}
+
+v1::ListProtocolsResponse ListProtocols(const LilacdProcess& lilacd) {
+  auto stub = v1::Lilac::NewStub(lilacd.NewChannel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  v1::ListProtocolsResponse response;
+  grpc::Status status =
+      stub->ListProtocols(&context, v1::ListProtocolsRequest(), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+TEST(LilacdTest, ListsJabberAndIrcWithTheirRealOptions) {
+  auto lilacd = LilacdProcess::Start({});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+
+  v1::ListProtocolsResponse response = ListProtocols(**lilacd);
+  EXPECT_TRUE(std::is_sorted(
+      response.protocols().begin(), response.protocols().end(),
+      [](const auto& a, const auto& b) { return a.id() < b.id(); }));
+
+  const v1::Protocol* jabber = FindProtocol(response, "prpl-jabber");
+  ASSERT_NE(jabber, nullptr);
+  EXPECT_EQ(jabber->name(), "XMPP");
+  EXPECT_TRUE(jabber->password_optional() || jabber->password_required());
+  EXPECT_TRUE(jabber->supports_group_chats());
+  const v1::AccountOption* security =
+      FindOption(*jabber, "connection_security");
+  ASSERT_NE(security, nullptr);
+  EXPECT_EQ(security->type(), v1::AccountOption::TYPE_STRING_LIST);
+  EXPECT_EQ(security->string_default(), "require_tls");
+  std::vector<std::string> values;
+  for (const auto& choice : security->choices())
+    values.push_back(choice.value());
+  EXPECT_THAT(values, ::testing::UnorderedElementsAre(
+                          "require_tls", "opportunistic_tls", "old_ssl"));
+  ASSERT_GE(jabber->username_parts_size(), 2);
+  EXPECT_EQ(jabber->username_parts(0).separator(), "@");
+
+  const v1::Protocol* irc = FindProtocol(response, "prpl-irc");
+  ASSERT_NE(irc, nullptr);
+  EXPECT_TRUE(irc->supports_group_chats());
+  const v1::AccountOption* port = FindOption(*irc, "port");
+  ASSERT_NE(port, nullptr);
+  EXPECT_EQ(port->type(), v1::AccountOption::TYPE_INT);
+  EXPECT_EQ(port->int_default(), 6667);
+  const v1::AccountOption* ssl = FindOption(*irc, "ssl");
+  ASSERT_NE(ssl, nullptr);
+  EXPECT_EQ(ssl->type(), v1::AccountOption::TYPE_BOOL);
+  EXPECT_FALSE(ssl->bool_default());
+}
+
+TEST(LilacdTest, ServesOnAUnixSocket) {
+  // TEST_TMPDIR is too long for a socket path (108 bytes at most).
+  char dir[] = "/tmp/lilac-test-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  const std::string socket_path = absl::StrCat(dir, "/lilacd.sock");
+  auto lilacd = LilacdProcess::Start({.listen = "unix:" + socket_path});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  EXPECT_EQ((*lilacd)->address(), "unix:" + socket_path);
+  EXPECT_NE(FindProtocol(ListProtocols(**lilacd), "prpl-irc"), nullptr);
+  lilacd->reset();
+  unlink(socket_path.c_str());
+  rmdir(dir);
+}
+
+TEST(LilacdTest, ReportsServingOnTheHealthService) {
+  auto lilacd = LilacdProcess::Start({});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  auto health = grpc::health::v1::Health::NewStub((*lilacd)->NewChannel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  grpc::health::v1::HealthCheckRequest request;
+  grpc::health::v1::HealthCheckResponse response;
+  grpc::Status status = health->Check(&context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST(LilacdTest, ExposesTheApiThroughReflection) {
+  using grpc::reflection::v1alpha::ServerReflection;
+  using grpc::reflection::v1alpha::ServerReflectionRequest;
+  using grpc::reflection::v1alpha::ServerReflectionResponse;
+  auto lilacd = LilacdProcess::Start({});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  auto reflection = ServerReflection::NewStub((*lilacd)->NewChannel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  auto stream = reflection->ServerReflectionInfo(&context);
+
+  ServerReflectionRequest list;
+  list.set_list_services("");
+  ServerReflectionResponse listed;
+  ASSERT_TRUE(stream->Write(list) && stream->Read(&listed));
+  std::vector<std::string> services;
+  for (const auto& service : listed.list_services_response().service()) {
+    services.push_back(service.name());
+  }
+  EXPECT_THAT(services, ::testing::Contains("lilac.v1.Lilac"));
+  EXPECT_THAT(services, ::testing::Contains("grpc.health.v1.Health"));
+
+  // A client with no generated code for lilac rebuilds the API from the
+  // descriptors.
+  ServerReflectionRequest by_symbol;
+  by_symbol.set_file_containing_symbol("lilac.v1.Lilac");
+  ServerReflectionResponse files;
+  ASSERT_TRUE(stream->Write(by_symbol) && stream->Read(&files));
+  ASSERT_TRUE(files.has_file_descriptor_response())
+      << files.error_response().error_message();
+  google::protobuf::SimpleDescriptorDatabase database;
+  for (const std::string& bytes :
+       files.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    database.Add(file);
+  }
+  google::protobuf::DescriptorPool pool(&database);
+  const google::protobuf::MethodDescriptor* method =
+      pool.FindMethodByName("lilac.v1.Lilac.ListProtocols");
+  ASSERT_NE(method, nullptr);
+  const google::protobuf::Descriptor* protocol =
+      pool.FindMessageTypeByName("lilac.v1.Protocol");
+  ASSERT_NE(protocol, nullptr);
+  EXPECT_NE(protocol->FindFieldByName("options"), nullptr);
+  stream->WritesDone();
+}
+
+TEST(LilacdTest, StopsCleanlyOnSigterm) {
+  auto lilacd = LilacdProcess::Start({});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  absl::StatusOr<int> exit_code = (*lilacd)->Stop();
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+}
+
+TEST(LilacdTest, MissingPluginDirectoryIsAClearStartupError) {
+  auto result =
+      RunProcess({RunfilePath("backend/server/lilacd"), "--listen=127.0.0.1:0",
+                  "--plugin_dirs=/nonexistent/lilac-plugins"},
+                 absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text,
+              HasSubstr("plugin directory /nonexistent/lilac-plugins"));
+}
+
+TEST(LilacdTest, UnusableSocketPathIsAClearStartupError) {
+  auto result = RunProcess({RunfilePath("backend/server/lilacd"),
+                            "--listen=unix:/nonexistent/dir/lilacd.sock"},
+                           absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text, HasSubstr("cannot create unix socket "
+                                             "/nonexistent/dir/lilacd.sock"));
+}
+
+TEST(LilacdTest, RefusesANonLoopbackAddressUnlessAllowed) {
+  auto result =
+      RunProcess({RunfilePath("backend/server/lilacd"), "--listen=0.0.0.0:0"},
+                 absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text, HasSubstr("non-loopback"));
+}
+
+TEST(LilacdTest, HelpListsEveryFlag) {
+  auto result = RunProcess({RunfilePath("backend/server/lilacd"), "--help"},
+                           absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  const std::string help = result->stdout_text + result->stderr_text;
+  for (const char* flag :
+       {"--listen", "--allow_remote_listen", "--address_file", "--plugin_dirs",
+        "--purple_debug"}) {
+    EXPECT_THAT(help, HasSubstr(flag));
+  }
+}
+
+}  // namespace
+}  // namespace lilac
