@@ -1,5 +1,6 @@
 // lilacd: libpurple as a gRPC service. `lilacd --help` lists the flags.
 #include <signal.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -80,5 +81,8 @@ int main(int argc, char** argv) {
   sigwait(&stop_signals, &signal_number);
   std::fprintf(stderr, "lilacd: signal %d, shutting down\n", signal_number);
   server->reset();
+  if (listen->kind == lilac::ListenAddress::Kind::kUnix) {
+    unlink(listen->path.c_str());
+  }
   return 0;
 }
