@@ -1,0 +1,8 @@
+// libfakefacebook.so: registers prpl-fake-facebook.
+#include "purple.h"
+#include "testing/fake_prpl/prpl_plugin.h"
+
+extern "C" G_MODULE_EXPORT gboolean purple_init_plugin(PurplePlugin* plugin) {
+  return lilac::testing::fake::RegisterFakePrpl(
+      plugin, lilac::testing::fake::kFakeFacebookFlavor);
+}
