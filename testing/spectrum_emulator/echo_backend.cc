@@ -21,6 +21,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -76,8 +77,8 @@ class EchoBackend {
     char buffer[65536];
     while (true) {
       const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
-      if (n == 0) return 0;  // EOF: Spectrum is gone.
-      if (n < 0) return 1;
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return 0;  // EOF or reset: Spectrum is gone.
       if (!sent_config) {
         // What upstream backends do: config before handling the first bytes.
         pbnetwork::BackendConfig config;

@@ -315,6 +315,8 @@ TEST_F(SpectrumEmulatorTest, BackendExitsOnExitAndOnEof) {
 
   emulator = StartEcho();
   ASSERT_NE(emulator, nullptr);
+  // Once the backend has answered, it has nothing left to write.
+  ASSERT_TRUE(emulator->WaitForStats(kTimeout).ok());
   emulator->Disconnect();
   code = emulator->WaitForBackendExit(kTimeout);
   ASSERT_TRUE(code.ok()) << code.status();
