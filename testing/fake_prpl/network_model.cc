@@ -52,7 +52,8 @@ void NetworkModel::OnFrame(ConnectionId id, v1::ClientFrame frame) {
     HandleLogin(id, frame.login());
     v1::ClientFrame recorded = std::move(frame);
     recorded.mutable_login()->clear_password();  // never kept or logged
-    Record(recorded.login().username(), std::move(recorded));
+    const std::string username = recorded.login().username();
+    Record(username, std::move(recorded));
     return;
   }
   if (!session.second_factor_question.empty() && frame.has_answer_question() &&
