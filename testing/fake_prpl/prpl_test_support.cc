@@ -418,6 +418,9 @@ PurpleAccount* FakeNetworkTest::StartLogin(const std::string& protocol_id,
         purple_account_new(username.c_str(), protocol_id.c_str());
     purple_account_set_string(account, "server", "127.0.0.1");
     purple_account_set_int(account, "port", port);
+    // Without remember_password, libpurple forgets the password at
+    // disconnect and asks for it again at the next connect.
+    purple_account_set_remember_password(account, TRUE);
     purple_account_set_password(account, password.c_str());
     purple_accounts_add(account);
     purple_account_set_enabled(account, purple_core_get_ui(), TRUE);
