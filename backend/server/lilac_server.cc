@@ -17,7 +17,14 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
       PurpleHost::Start(options.host);
   if (!host.ok()) return host.status();
   server->host_ = *std::move(host);
-  server->service_ = std::make_unique<LilacService>(server->host_.get());
+  server->registry_ =
+      std::make_unique<SessionRegistry>(options.events_per_session);
+  server->sessions_ = server->host_->Run([&](const OnLoop& loop) {
+    return std::make_unique<PurpleSessions>(loop, server->registry_.get(),
+                                            options.sessions);
+  });
+  server->service_ = std::make_unique<LilacService>(
+      server->host_.get(), server->sessions_.get(), server->registry_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -27,6 +34,9 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
                            &selected_port);
   builder.RegisterService(server->service_.get());
+  // Room for SendFile and avatars; each request's fields are bounded by
+  // validation.
+  builder.SetMaxReceiveMessageSize(96 << 20);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr) {
     return absl::UnavailableError(absl::StrCat(
@@ -44,10 +54,19 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
 }
 
 LilacServer::~LilacServer() {
-  // Stop gRPC first: no handler may post to the host once it is gone.
-  if (server_ != nullptr) server_->Shutdown();
+  // Stop gRPC first (cancelling event streams at once): no handler may post to
+  // the host once it is gone.
+  if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
   server_.reset();
+  if (host_ != nullptr && sessions_ != nullptr) {
+    host_->Run([this](const OnLoop& loop) {
+      sessions_->LogoutAll(loop);
+      sessions_.reset();
+    });
+  }
   host_.reset();
+  service_.reset();
+  registry_.reset();
 }
 
 }  // namespace lilac

@@ -7,7 +7,9 @@
 #include "absl/status/statusor.h"
 #include "backend/api/lilac_service.h"
 #include "backend/host/purple_host.h"
+#include "backend/host/purple_sessions.h"
 #include "backend/server/listen_address.h"
+#include "backend/sessions/session_registry.h"
 #include "grpcpp/server.h"
 
 namespace lilac {
@@ -20,6 +22,9 @@ class LilacServer {
   struct Options {
     ListenAddress listen;
     PurpleHost::Options host;
+    PurpleSessions::Options sessions;
+    // Events kept per session for clients that resume.
+    size_t events_per_session = 4096;
   };
 
   static absl::StatusOr<std::unique_ptr<LilacServer>> Start(
@@ -34,7 +39,9 @@ class LilacServer {
   LilacServer() = default;
 
   std::string address_;
+  std::unique_ptr<SessionRegistry> registry_;
   std::unique_ptr<PurpleHost> host_;
+  std::unique_ptr<PurpleSessions> sessions_;  // lives on host_'s loop thread
   std::unique_ptr<LilacService> service_;
   std::unique_ptr<grpc::Server> server_;
 };

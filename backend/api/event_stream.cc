@@ -1,0 +1,148 @@
+#include "backend/api/event_stream.h"
+
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+
+namespace lilac {
+
+EventStream::EventStream(SessionRegistry* registry,
+                         const v1::StreamEventsRequest& request)
+    : registry_(registry) {
+  std::vector<std::pair<std::shared_ptr<EventLog>, uint64_t>> named;
+  for (const v1::SessionCursor& cursor : request.sessions()) {
+    if (cursor.session().empty()) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "sessions[].session must not be empty"));
+      return;
+    }
+    std::shared_ptr<EventLog> log = registry_->FindLog(cursor.session());
+    if (log == nullptr) {
+      Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
+                          absl::StrCat("no session ", cursor.session())));
+      return;
+    }
+    named.emplace_back(std::move(log), cursor.after_sequence());
+  }
+  if (named.empty() && !request.all_sessions()) {
+    Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "name at least one session or set all_sessions"));
+    return;
+  }
+  for (auto& [log, after] : named) Follow(std::move(log), after);
+  if (request.all_sessions()) {
+    // Subscribe before listing, so no session opened in between is missed;
+    // Follow ignores sessions it already follows.
+    opened_subscription_ = registry_->SubscribeToOpenedSessions(
+        [this](std::shared_ptr<EventLog> log) { Follow(std::move(log), 0); });
+    for (std::shared_ptr<EventLog>& log : registry_->AllLogs()) {
+      Follow(std::move(log), 0);
+    }
+  }
+}
+
+void EventStream::Follow(std::shared_ptr<EventLog> log, uint64_t after) {
+  const std::string session = log->session();
+  {
+    absl::MutexLock lock(&mutex_);
+    if (finished_ || cursors_.count(session) > 0) return;
+  }
+  // Subscribed before the cursor exists: a Wake in between finds no cursor and
+  // does nothing, and the Wake below catches up.
+  const int subscription = log->Subscribe([this, session] { Wake(session); });
+  bool followed;
+  {
+    absl::MutexLock lock(&mutex_);
+    followed = !finished_ && cursors_.count(session) == 0;
+    if (followed) cursors_[session] = Cursor{log, after, subscription};
+  }
+  if (!followed) {
+    log->Unsubscribe(subscription);
+    return;
+  }
+  Wake(session);
+}
+
+void EventStream::Wake(const std::string& session) {
+  absl::MutexLock lock(&mutex_);
+  if (ready_set_.insert(session).second) ready_.push_back(session);
+  Pump();
+}
+
+void EventStream::Pump() {
+  while (!writing_ && !finished_ && !ready_.empty()) {
+    const std::string session = ready_.front();
+    ready_.pop_front();
+    ready_set_.erase(session);
+    auto it = cursors_.find(session);
+    if (it == cursors_.end()) continue;
+    Cursor& cursor = it->second;
+    EventLog::Next next = cursor.log->ReadAfter(cursor.after);
+    if (next.gap.has_value()) {
+      pending_.Clear();
+      pending_.set_session(session);
+      *pending_.mutable_gap() = *next.gap;
+      cursor.after = next.gap->last_lost();
+    } else if (next.event != nullptr) {
+      pending_ = *next.event;
+      cursor.after = next.event->sequence();
+    } else {
+      continue;  // Nothing new: wait for the next Append.
+    }
+    // Round robin: this session goes to the back of the line if it has more.
+    if (ready_set_.insert(session).second) ready_.push_back(session);
+    if (pending_.has_session_ended()) {
+      // Nothing follows the end of a session. Its subscription is dropped in
+      // OnDone: doing it here, under our lock, could deadlock with an Append
+      // calling Wake.
+      ended_.push_back(std::move(cursor));
+      cursors_.erase(it);
+    }
+    writing_ = true;
+    StartWrite(&pending_);
+  }
+}
+
+void EventStream::OnWriteDone(bool ok) {
+  absl::MutexLock lock(&mutex_);
+  writing_ = false;
+  if (!ok) {
+    // The client went away; OnCancel or OnDone follows.
+    if (!finished_) {
+      finished_ = true;
+      Finish(grpc::Status::OK);
+    }
+    return;
+  }
+  Pump();
+}
+
+void EventStream::OnCancel() {
+  absl::MutexLock lock(&mutex_);
+  if (finished_) return;
+  finished_ = true;
+  Finish(grpc::Status::CANCELLED);
+}
+
+void EventStream::OnDone() {
+  if (opened_subscription_ >= 0) {
+    registry_->UnsubscribeFromOpenedSessions(opened_subscription_);
+  }
+  std::map<std::string, Cursor> cursors;
+  std::vector<Cursor> ended;
+  {
+    absl::MutexLock lock(&mutex_);
+    finished_ = true;
+    cursors.swap(cursors_);
+    ended.swap(ended_);
+  }
+  // Unsubscribe outside our lock: a log may be calling Wake, which takes it.
+  for (auto& [session, cursor] : cursors) ended.push_back(std::move(cursor));
+  for (Cursor& cursor : ended) {
+    if (cursor.subscription >= 0) cursor.log->Unsubscribe(cursor.subscription);
+  }
+  delete this;
+}
+
+}  // namespace lilac

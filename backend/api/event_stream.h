@@ -1,0 +1,65 @@
+#ifndef LILAC_BACKEND_API_EVENT_STREAM_H_
+#define LILAC_BACKEND_API_EVENT_STREAM_H_
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "backend/sessions/session_registry.h"
+#include "grpcpp/grpcpp.h"
+#include "protos/lilac/v1/events.pb.h"
+
+namespace lilac {
+
+// One StreamEvents call: follows the requested sessions' event logs and writes
+// their events, in order per session, one write in flight at a time. It only
+// reads the logs, so a slow or stuck client never slows libpurple or other
+// clients; if it falls behind a log's buffer it gets a Gap event. Deletes
+// itself when the call is done.
+class EventStream : public grpc::ServerWriteReactor<v1::Event> {
+ public:
+  // Validates the request; on error the call is finished with that status.
+  EventStream(SessionRegistry* registry,
+              const v1::StreamEventsRequest& request);
+
+  void OnWriteDone(bool ok) override;
+  void OnCancel() override;
+  void OnDone() override;
+
+ private:
+  struct Cursor {
+    std::shared_ptr<EventLog> log;
+    uint64_t after = 0;
+    int subscription = -1;
+  };
+
+  // Starts following `log` from `after` (no-op if already followed).
+  void Follow(std::shared_ptr<EventLog> log, uint64_t after)
+      ABSL_LOCKS_EXCLUDED(mutex_);
+  // Marks a session as having something to write and writes if idle.
+  void Wake(const std::string& session) ABSL_LOCKS_EXCLUDED(mutex_);
+  // Starts the next write if none is in flight.
+  void Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+
+  SessionRegistry* const registry_;
+  int opened_subscription_ = -1;
+
+  absl::Mutex mutex_;
+  std::map<std::string, Cursor> cursors_ ABSL_GUARDED_BY(mutex_);
+  // Cursors of sessions that ended; unsubscribed in OnDone.
+  std::vector<Cursor> ended_ ABSL_GUARDED_BY(mutex_);
+  // Sessions that may have unwritten events, in the order they woke up.
+  std::deque<std::string> ready_ ABSL_GUARDED_BY(mutex_);
+  std::set<std::string> ready_set_ ABSL_GUARDED_BY(mutex_);
+  bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  bool finished_ ABSL_GUARDED_BY(mutex_) = false;
+  v1::Event pending_ ABSL_GUARDED_BY(mutex_);  // the event being written
+};
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_API_EVENT_STREAM_H_

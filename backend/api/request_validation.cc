@@ -1,0 +1,223 @@
+#include "backend/api/request_validation.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+
+namespace lilac {
+namespace {
+
+// Checks a required name-like field: present, bounded, no control characters.
+absl::Status Name(const char* field, const std::string& value) {
+  if (value.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  if (value.size() > kMaxNameBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is longer than ", kMaxNameBytes, " bytes"));
+  }
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(field, " contains a control character"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Text(const char* field, const std::string& value) {
+  if (value.size() > kMaxMessageBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, " is longer than ", kMaxMessageBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Id(const char* field, uint64_t value) {
+  if (value == 0) {
+    return absl::InvalidArgumentError(absl::StrCat(field, " is required"));
+  }
+  return absl::OkStatus();
+}
+
+// The first error, or OK.
+absl::Status All(std::initializer_list<absl::Status> checks) {
+  for (const absl::Status& check : checks) {
+    if (!check.ok()) return check;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Session(const std::string& session) {
+  return Name("session", session);
+}
+
+}  // namespace
+
+absl::Status Validate(const v1::LoginRequest& r) {
+  absl::Status status =
+      All({Session(r.session()), Name("protocol", r.protocol()),
+           Name("username", r.username()), Text("password", r.password())});
+  if (!status.ok()) return status;
+  for (const auto& [key, value] : r.settings()) {
+    if (absl::Status s = All({Name("settings key", key),
+                              Text(("settings[" + key + "]").c_str(), value)});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const v1::LogoutRequest& r) {
+  return Session(r.session());
+}
+absl::Status Validate(const v1::GetSessionRequest& r) {
+  return Session(r.session());
+}
+
+absl::Status Validate(const v1::SetStatusRequest& r) {
+  if (r.presence() == v1::PRESENCE_UNSPECIFIED ||
+      r.presence() == v1::PRESENCE_OFFLINE) {
+    return absl::InvalidArgumentError(
+        "presence must be AVAILABLE, AWAY, EXTENDED_AWAY, DO_NOT_DISTURB or "
+        "INVISIBLE (log out to go offline)");
+  }
+  return All({Session(r.session()), Text("message", r.message())});
+}
+
+absl::Status Validate(const v1::ListBuddiesRequest& r) {
+  return Session(r.session());
+}
+absl::Status Validate(const v1::AddBuddyRequest& r) {
+  absl::Status status = All(
+      {Session(r.session()), Name("name", r.name()), Text("alias", r.alias())});
+  if (!status.ok()) return status;
+  for (const std::string& group : r.groups()) {
+    if (absl::Status s = Name("groups[]", group); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+absl::Status Validate(const v1::RemoveBuddyRequest& r) {
+  return All({Session(r.session()), Name("name", r.name())});
+}
+absl::Status Validate(const v1::UpdateBuddyRequest& r) {
+  absl::Status status = All(
+      {Session(r.session()), Name("name", r.name()), Text("alias", r.alias())});
+  if (!status.ok()) return status;
+  for (const std::string& group : r.groups()) {
+    if (absl::Status s = Name("groups[]", group); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+absl::Status Validate(const v1::SetBuddyBlockedRequest& r) {
+  return All({Session(r.session()), Name("name", r.name())});
+}
+absl::Status Validate(const v1::GetBuddyIconRequest& r) {
+  return All({Session(r.session()), Name("name", r.name())});
+}
+absl::Status Validate(const v1::AnswerAuthorizationRequest& r) {
+  return All(
+      {Session(r.session()), Id("authorization_id", r.authorization_id())});
+}
+
+absl::Status Validate(const v1::SendMessageRequest& r) {
+  absl::Status status = All({Session(r.session()), Name("to", r.to()),
+                             Text("text", r.text()), Text("html", r.html()),
+                             Text("client_message_id", r.client_message_id())});
+  if (!status.ok()) return status;
+  if (r.text().empty() && r.html().empty()) {
+    return absl::InvalidArgumentError("text or html is required");
+  }
+  return absl::OkStatus();
+}
+absl::Status Validate(const v1::SendTypingRequest& r) {
+  if (r.state() == v1::TYPING_STATE_UNSPECIFIED) {
+    return absl::InvalidArgumentError("state is required");
+  }
+  return All({Session(r.session()), Name("to", r.to())});
+}
+absl::Status Validate(const v1::SendAttentionRequest& r) {
+  return All({Session(r.session()), Name("to", r.to())});
+}
+absl::Status Validate(const v1::MarkReadRequest& r) {
+  return All({Session(r.session()), Name("conversation", r.conversation())});
+}
+
+absl::Status Validate(const v1::ListChatFieldsRequest& r) {
+  return Session(r.session());
+}
+absl::Status Validate(const v1::JoinChatRequest& r) {
+  absl::Status status =
+      All({Session(r.session()), Name("room", r.room()),
+           Text("nickname", r.nickname()), Text("password", r.password())});
+  if (!status.ok()) return status;
+  for (const auto& [key, value] : r.fields()) {
+    if (absl::Status s =
+            All({Name("fields key", key), Text("fields value", value)});
+        !s.ok()) {
+      return s;
+    }
+  }
+  return absl::OkStatus();
+}
+absl::Status Validate(const v1::LeaveChatRequest& r) {
+  return All({Session(r.session()), Name("room", r.room())});
+}
+absl::Status Validate(const v1::SendChatMessageRequest& r) {
+  absl::Status status = All({Session(r.session()), Name("room", r.room()),
+                             Text("text", r.text()), Text("html", r.html()),
+                             Text("client_message_id", r.client_message_id())});
+  if (!status.ok()) return status;
+  if (r.text().empty() && r.html().empty()) {
+    return absl::InvalidArgumentError("text or html is required");
+  }
+  return absl::OkStatus();
+}
+absl::Status Validate(const v1::SetChatSubjectRequest& r) {
+  return All({Session(r.session()), Name("room", r.room()),
+              Text("subject", r.subject())});
+}
+absl::Status Validate(const v1::AnswerChatInvitationRequest& r) {
+  return All({Session(r.session()), Id("invitation_id", r.invitation_id())});
+}
+absl::Status Validate(const v1::ListRoomsRequest& r) {
+  return Session(r.session());
+}
+absl::Status Validate(const v1::GetUserInfoRequest& r) {
+  return All({Session(r.session()), Name("name", r.name())});
+}
+absl::Status Validate(const v1::SetProfileRequest& r) {
+  if (!r.has_nickname() && !r.has_avatar()) {
+    return absl::InvalidArgumentError("set nickname, avatar or both");
+  }
+  return All({Session(r.session()), Text("nickname", r.nickname()),
+              r.avatar().size() > kMaxMessageBytes * 8
+                  ? absl::InvalidArgumentError("avatar is larger than 8 MiB")
+                  : absl::OkStatus()});
+}
+absl::Status Validate(const v1::AnswerRequestRequest& r) {
+  return All({Session(r.session()), Id("request_id", r.request_id()),
+              Text("text", r.text())});
+}
+absl::Status Validate(const v1::CancelRequestRequest& r) {
+  return All({Session(r.session()), Id("request_id", r.request_id())});
+}
+absl::Status Validate(const v1::FetchFileRequest& r) {
+  return All({Session(r.session()), Id("file_id", r.file_id())});
+}
+absl::Status Validate(const v1::SendFileRequest& r) {
+  absl::Status status = All({Session(r.session()), Name("to", r.to()),
+                             Name("filename", r.filename())});
+  if (!status.ok()) return status;
+  if (r.filename().find('/') != std::string::npos) {
+    return absl::InvalidArgumentError("filename must not contain '/'");
+  }
+  if (r.data().size() > kMaxFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("data is larger than ", kMaxFileBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lilac

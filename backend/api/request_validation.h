@@ -1,0 +1,50 @@
+#ifndef LILAC_BACKEND_API_REQUEST_VALIDATION_H_
+#define LILAC_BACKEND_API_REQUEST_VALIDATION_H_
+
+#include <cstddef>
+
+#include "absl/status/status.h"
+#include "protos/lilac/v1/lilac.pb.h"
+
+namespace lilac {
+
+// Checks what a request must have before it reaches libpurple: required names
+// present, sizes within bounds, enums set. Everything else (does the session
+// exist, is the buddy known) is checked by the host. Errors are
+// INVALID_ARGUMENT and name the field.
+constexpr size_t kMaxNameBytes = 1024;
+constexpr size_t kMaxMessageBytes = 1 << 20;
+constexpr size_t kMaxFileBytes = 64 << 20;
+
+absl::Status Validate(const v1::LoginRequest& request);
+absl::Status Validate(const v1::LogoutRequest& request);
+absl::Status Validate(const v1::GetSessionRequest& request);
+absl::Status Validate(const v1::SetStatusRequest& request);
+absl::Status Validate(const v1::ListBuddiesRequest& request);
+absl::Status Validate(const v1::AddBuddyRequest& request);
+absl::Status Validate(const v1::RemoveBuddyRequest& request);
+absl::Status Validate(const v1::UpdateBuddyRequest& request);
+absl::Status Validate(const v1::SetBuddyBlockedRequest& request);
+absl::Status Validate(const v1::GetBuddyIconRequest& request);
+absl::Status Validate(const v1::AnswerAuthorizationRequest& request);
+absl::Status Validate(const v1::SendMessageRequest& request);
+absl::Status Validate(const v1::SendTypingRequest& request);
+absl::Status Validate(const v1::SendAttentionRequest& request);
+absl::Status Validate(const v1::MarkReadRequest& request);
+absl::Status Validate(const v1::ListChatFieldsRequest& request);
+absl::Status Validate(const v1::JoinChatRequest& request);
+absl::Status Validate(const v1::LeaveChatRequest& request);
+absl::Status Validate(const v1::SendChatMessageRequest& request);
+absl::Status Validate(const v1::SetChatSubjectRequest& request);
+absl::Status Validate(const v1::AnswerChatInvitationRequest& request);
+absl::Status Validate(const v1::ListRoomsRequest& request);
+absl::Status Validate(const v1::GetUserInfoRequest& request);
+absl::Status Validate(const v1::SetProfileRequest& request);
+absl::Status Validate(const v1::AnswerRequestRequest& request);
+absl::Status Validate(const v1::CancelRequestRequest& request);
+absl::Status Validate(const v1::FetchFileRequest& request);
+absl::Status Validate(const v1::SendFileRequest& request);
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_API_REQUEST_VALIDATION_H_

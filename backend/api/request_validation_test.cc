@@ -1,0 +1,81 @@
+#include "backend/api/request_validation.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace lilac {
+namespace {
+
+using ::testing::HasSubstr;
+
+std::string Message(const absl::Status& status) {
+  return std::string(status.message());
+}
+
+TEST(RequestValidationTest, LoginNeedsSessionProtocolAndUsername) {
+  v1::LoginRequest login;
+  EXPECT_THAT(Message(Validate(login)), HasSubstr("session is required"));
+  login.set_session("alice");
+  EXPECT_THAT(Message(Validate(login)), HasSubstr("protocol is required"));
+  login.set_protocol("prpl-fake");
+  EXPECT_THAT(Message(Validate(login)), HasSubstr("username is required"));
+  login.set_username("alice");
+  EXPECT_TRUE(Validate(login).ok());
+  (*login.mutable_settings())[""] = "x";
+  EXPECT_EQ(Validate(login).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RequestValidationTest, NamesAreBoundedAndPrintable) {
+  v1::LogoutRequest logout;
+  logout.set_session(std::string(kMaxNameBytes + 1, 'a'));
+  EXPECT_THAT(Message(Validate(logout)), HasSubstr("longer than"));
+  logout.set_session("bad\nname");
+  EXPECT_THAT(Message(Validate(logout)), HasSubstr("control character"));
+}
+
+TEST(RequestValidationTest, MessagesNeedTextAndStayBounded) {
+  v1::SendMessageRequest send;
+  send.set_session("alice");
+  send.set_to("bob");
+  EXPECT_THAT(Message(Validate(send)), HasSubstr("text or html"));
+  send.set_text(std::string(kMaxMessageBytes + 1, 'x'));
+  EXPECT_THAT(Message(Validate(send)), HasSubstr("text is longer"));
+  send.set_text("hi");
+  EXPECT_TRUE(Validate(send).ok());
+}
+
+TEST(RequestValidationTest, EnumsMustBeChosen) {
+  v1::SetStatusRequest status;
+  status.set_session("alice");
+  EXPECT_EQ(Validate(status).code(), absl::StatusCode::kInvalidArgument);
+  status.set_presence(v1::PRESENCE_OFFLINE);
+  EXPECT_EQ(Validate(status).code(), absl::StatusCode::kInvalidArgument);
+  status.set_presence(v1::PRESENCE_AWAY);
+  EXPECT_TRUE(Validate(status).ok());
+
+  v1::SendTypingRequest typing;
+  typing.set_session("alice");
+  typing.set_to("bob");
+  EXPECT_EQ(Validate(typing).code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(RequestValidationTest, IdsMustBeSet) {
+  v1::AnswerRequestRequest answer;
+  answer.set_session("alice");
+  EXPECT_THAT(Message(Validate(answer)), HasSubstr("request_id is required"));
+  answer.set_request_id(7);
+  EXPECT_TRUE(Validate(answer).ok());
+}
+
+TEST(RequestValidationTest, FilesHaveSafeNames) {
+  v1::SendFileRequest file;
+  file.set_session("alice");
+  file.set_to("bob");
+  file.set_filename("../etc/passwd");
+  EXPECT_THAT(Message(Validate(file)), HasSubstr("'/'"));
+  file.set_filename("notes.txt");
+  EXPECT_TRUE(Validate(file).ok());
+}
+
+}  // namespace
+}  // namespace lilac

@@ -1,0 +1,310 @@
+// PurpleSessions: group chat commands.
+#include <cstring>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "backend/host/c_string.h"
+#include "backend/host/chat_rooms.h"
+#include "backend/host/message_conversion.h"
+#include "backend/host/purple_sessions.h"
+#include "backend/host/request_tracker.h"
+
+namespace lilac {
+namespace {
+
+PurplePluginProtocolInfo* ProtocolOf(PurpleAccount* account) {
+  PurplePlugin* plugin =
+      purple_find_prpl(purple_account_get_protocol_id(account));
+  return plugin ? PURPLE_PLUGIN_PROTOCOL_INFO(plugin) : nullptr;
+}
+
+struct ChatFieldEntry {
+  std::string key;
+  std::string label;
+  bool required = false;
+  bool secret = false;
+  bool is_int = false;
+};
+
+std::vector<ChatFieldEntry> ChatFieldsOf(PurpleConnection* gc,
+                                         PurplePluginProtocolInfo* info) {
+  std::vector<ChatFieldEntry> fields;
+  if (info == nullptr || info->chat_info == nullptr) return fields;
+  GList* entries = info->chat_info(gc);
+  for (GList* item = entries; item; item = item->next) {
+    auto* entry = static_cast<struct proto_chat_entry*>(item->data);
+    ChatFieldEntry field;
+    field.key = OrEmpty(entry->identifier);
+    field.label = OrEmpty(entry->label);
+    field.required = entry->required;
+    field.secret = entry->secret;
+    field.is_int = entry->is_int;
+    fields.push_back(std::move(field));
+    g_free(entry);
+  }
+  g_list_free(entries);
+  return fields;
+}
+
+// libpurple names the room field of most protocols one of these.
+const char* const kRoomKeys[] = {"room", "channel", "name", "chat", "id"};
+const char* const kNicknameKeys[] = {"handle", "nick", "nickname"};
+const char* const kPasswordKeys[] = {"password", "passwd"};
+
+template <size_t N>
+std::string FirstPresent(const std::vector<ChatFieldEntry>& fields,
+                         const char* const (&keys)[N]) {
+  for (const char* key : keys) {
+    for (const ChatFieldEntry& field : fields) {
+      if (field.key == key) return field.key;
+    }
+  }
+  return "";
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListChatFieldsResponse> PurpleSessions::ListChatFields(
+    const OnLoop&, const v1::ListChatFieldsRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  PurpleAccount* account = (*session)->account;
+  PurplePluginProtocolInfo* info = ProtocolOf(account);
+  if (info == nullptr || info->join_chat == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        purple_account_get_protocol_id(account), " has no group chats"));
+  }
+  PurpleConnection* gc = purple_account_get_connection(account);
+  std::vector<ChatFieldEntry> fields = ChatFieldsOf(gc, info);
+  GHashTable* defaults = (gc && info->chat_info_defaults)
+                             ? info->chat_info_defaults(gc, nullptr)
+                             : nullptr;
+  v1::ListChatFieldsResponse response;
+  for (const ChatFieldEntry& entry : fields) {
+    v1::ChatField* field = response.add_fields();
+    field->set_key(entry.key);
+    field->set_label(entry.label);
+    field->set_required(entry.required);
+    field->set_secret(entry.secret);
+    field->set_is_int(entry.is_int);
+    if (defaults != nullptr) {
+      field->set_default_value(OrEmpty(static_cast<const char*>(
+          g_hash_table_lookup(defaults, entry.key.c_str()))));
+    }
+  }
+  if (defaults != nullptr) g_hash_table_destroy(defaults);
+  response.set_room_field(FirstPresent(fields, kRoomKeys));
+  response.set_nickname_field(FirstPresent(fields, kNicknameKeys));
+  response.set_password_field(FirstPresent(fields, kPasswordKeys));
+  return response;
+}
+
+absl::Status PurpleSessions::JoinChat(const OnLoop&,
+                                      const v1::JoinChatRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  PurpleAccount* account = (*session)->account;
+  PurplePluginProtocolInfo* info = ProtocolOf(account);
+  if (info == nullptr || info->join_chat == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        purple_account_get_protocol_id(account), " has no group chats"));
+  }
+  PurpleConnection* gc = purple_account_get_connection(account);
+  std::vector<ChatFieldEntry> fields = ChatFieldsOf(gc, info);
+
+  // Start from the protocol's defaults for this room (XMPP splits room@server
+  // itself).
+  std::map<std::string, std::string> components;
+  if (gc != nullptr && info->chat_info_defaults != nullptr) {
+    GHashTable* defaults = info->chat_info_defaults(gc, request.room().c_str());
+    GHashTableIter iter;
+    gpointer key, value;
+    g_hash_table_iter_init(&iter, defaults);
+    while (g_hash_table_iter_next(&iter, &key, &value)) {
+      if (value != nullptr) {
+        components[static_cast<const char*>(key)] =
+            static_cast<const char*>(value);
+      }
+    }
+    g_hash_table_destroy(defaults);
+  }
+  const std::string room_key = FirstPresent(fields, kRoomKeys);
+  const bool room_split = components.count(room_key) > 0 &&
+                          !components[room_key].empty() &&
+                          components[room_key] != request.room();
+  if (!room_key.empty() && !room_split) components[room_key] = request.room();
+  if (const std::string key = FirstPresent(fields, kNicknameKeys);
+      !key.empty() && !request.nickname().empty()) {
+    components[key] = request.nickname();
+  }
+  if (const std::string key = FirstPresent(fields, kPasswordKeys);
+      !key.empty() && !request.password().empty()) {
+    components[key] = request.password();
+  }
+  for (const auto& [key, value] : request.fields()) {
+    bool known = false;
+    for (const ChatFieldEntry& field : fields) known |= field.key == key;
+    if (!known) {
+      std::vector<std::string> keys;
+      for (const ChatFieldEntry& field : fields) keys.push_back(field.key);
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown chat field \"", key, "\"; ",
+                       purple_account_get_protocol_id(account),
+                       " has: ", absl::StrJoin(keys, ", ")));
+    }
+    components[key] = value;
+  }
+  for (const ChatFieldEntry& field : fields) {
+    if (field.required && components[field.key].empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "chat field \"", field.key, "\" (", field.label, ") is required"));
+    }
+  }
+
+  JoinedRoom& room = (*session)->rooms[request.room()];
+  room.components = components;
+  room.leaving = false;
+  if (gc == nullptr || !purple_account_is_connected(account)) {
+    // Joined once the session connects.
+    return absl::OkStatus();
+  }
+  GHashTable* table =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  for (const auto& [key, value] : components) {
+    g_hash_table_replace(table, g_strdup(key.c_str()), g_strdup(value.c_str()));
+  }
+  serv_join_chat(gc, table);
+  g_hash_table_destroy(table);
+  return absl::OkStatus();
+}
+
+absl::Status PurpleSessions::LeaveChat(const OnLoop&,
+                                       const v1::LeaveChatRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  auto known = (*session)->rooms.find(request.room());
+  PurpleConversation* conv = FindChat(*session, request.room());
+  if (known == (*session)->rooms.end() && conv == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "session ", request.session(), " is not in room ", request.room()));
+  }
+  if (known != (*session)->rooms.end()) known->second.leaving = true;
+  if (conv != nullptr && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
+    PurpleConnection* gc = purple_conversation_get_gc(conv);
+    if (gc != nullptr) {
+      serv_chat_leave(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)));
+    }
+  }
+  // Not joined (yet): nothing to tell the network.
+  (*session)->rooms.erase(request.room());
+  if (conv != nullptr) purple_conversation_destroy(conv);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
+    const OnLoop& loop, const v1::SendChatMessageRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  PurpleConversation* conv = FindChat(*session, request.room());
+  if (conv == nullptr || purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
+    return absl::NotFoundError(absl::StrCat(
+        "session ", request.session(), " is not in room ", request.room()));
+  }
+  if (!request.private_to().empty()) {
+    // Private messages to a member go through the protocol's name for them.
+    PurpleConnection* gc = purple_conversation_get_gc(conv);
+    PurplePluginProtocolInfo* info =
+        PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+    std::string who = request.private_to();
+    if (info != nullptr && info->get_cb_real_name != nullptr) {
+      char* real = info->get_cb_real_name(
+          gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
+          request.private_to().c_str());
+      if (real != nullptr) who = real;
+      g_free(real);
+    }
+    v1::SendMessageRequest im;
+    im.set_session(request.session());
+    im.set_to(who);
+    im.set_text(request.text());
+    im.set_html(request.html());
+    im.set_client_message_id(request.client_message_id());
+    return SendMessage(loop, im);
+  }
+  const std::string html =
+      request.html().empty() ? TextToHtml(request.text()) : request.html();
+  const int result =
+      serv_chat_send(purple_conversation_get_gc(conv),
+                     purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
+                     html.c_str(), PURPLE_MESSAGE_SEND);
+  v1::SendMessageResponse response;
+  response.set_client_message_id(request.client_message_id());
+  response.set_accepted(result >= 0);
+  if (result < 0) response.set_error(std::strerror(-result));
+  v1::Event event;
+  v1::MessageSendResult* sent = event.mutable_message_send_result();
+  sent->set_client_message_id(request.client_message_id());
+  sent->set_to(request.room());
+  sent->set_accepted(response.accepted());
+  sent->set_error(response.error());
+  Emit(*session, std::move(event));
+  return response;
+}
+
+absl::Status PurpleSessions::SetChatSubject(
+    const OnLoop&, const v1::SetChatSubjectRequest& request) {
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
+  if (!session.ok()) return session.status();
+  PurpleConversation* conv = FindChat(*session, request.room());
+  if (conv == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        "session ", request.session(), " is not in room ", request.room()));
+  }
+  PurpleConnection* gc = purple_conversation_get_gc(conv);
+  PurplePluginProtocolInfo* info =
+      PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+  if (info == nullptr || info->set_chat_topic == nullptr) {
+    return absl::FailedPreconditionError(
+        "this protocol cannot set a room's subject");
+  }
+  info->set_chat_topic(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
+                       request.subject().c_str());
+  return absl::OkStatus();
+}
+
+absl::Status PurpleSessions::AnswerChatInvitation(
+    const OnLoop&, const v1::AnswerChatInvitationRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  if ((*session)->invitation_requests.count(request.invitation_id()) == 0) {
+    return absl::NotFoundError(absl::StrCat("no open invitation ",
+                                            request.invitation_id(),
+                                            " in session ", request.session()));
+  }
+  // libpurple's invitation question: action 0 accepts, action 1 declines.
+  v1::AnswerRequestRequest answer;
+  answer.set_session(request.session());
+  answer.set_request_id(request.invitation_id());
+  answer.set_index(request.accept() ? 0 : 1);
+  return requests_->Answer(*session, answer);
+}
+
+absl::Status PurpleSessions::ListRooms(const OnLoop&,
+                                       const v1::ListRoomsRequest& request) {
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
+  if (!session.ok()) return session.status();
+  PurpleConnection* gc = purple_account_get_connection((*session)->account);
+  PurplePluginProtocolInfo* info =
+      PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
+  if (info == nullptr || info->roomlist_get_list == nullptr) {
+    return absl::FailedPreconditionError("this protocol has no room list");
+  }
+  // The room list UI ops report the rooms and release the list when it is
+  // complete.
+  if (purple_roomlist_get_list(gc) == nullptr) {
+    return absl::UnavailableError("the protocol could not start a room list");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace lilac

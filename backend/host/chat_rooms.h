@@ -1,0 +1,33 @@
+#ifndef LILAC_BACKEND_HOST_CHAT_ROOMS_H_
+#define LILAC_BACKEND_HOST_CHAT_ROOMS_H_
+
+#include <string>
+
+#include "backend/host/loop_session.h"
+#include "protos/lilac/v1/chats.pb.h"
+#include "purple.h"
+
+namespace lilac {
+
+// The room string the client used in JoinChat for a libpurple chat conversation
+// (networks may change case or form); the conversation's own name if the client
+// never named it.
+std::string RoomKeyOf(LoopSession* session,
+                      const std::string& conversation_name);
+
+// The open chat conversation of a room the client names, or null.
+PurpleConversation* FindChat(LoopSession* session, const std::string& room);
+
+// libpurple gives no reason with "chat-join-failed"; plugins describe the error
+// in words (XMPP's error conditions, IRC's numerics). This classifies the
+// common ones.
+v1::ChatJoinError ClassifyChatJoinError(const std::string& words);
+
+v1::ParticipantRole ToRole(PurpleConvChatBuddyFlags flags);
+
+v1::Participant DescribeParticipant(PurpleConvChat* chat,
+                                    PurpleConvChatBuddy* buddy);
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_HOST_CHAT_ROOMS_H_

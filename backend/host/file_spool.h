@@ -1,0 +1,48 @@
+#ifndef LILAC_BACKEND_HOST_FILE_SPOOL_H_
+#define LILAC_BACKEND_HOST_FILE_SPOOL_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "protos/lilac/v1/files.pb.h"
+
+namespace lilac {
+
+// Incoming files, kept under one directory per session until a client fetches
+// them (then removed). Loop thread only.
+class FileSpool {
+ public:
+  FileSpool(std::string root, uint64_t max_file_size);
+
+  uint64_t max_file_size() const { return max_file_size_; }
+
+  // A fresh path for an incoming file of `session`, in its directory (created
+  // 0700).
+  absl::StatusOr<std::string> NewPath(const std::string& session,
+                                      const std::string& filename);
+  // Registers a completely received file; returns its id.
+  uint64_t Add(const std::string& session, const std::string& path,
+               const std::string& filename);
+  // The file's bytes; the file is removed.
+  absl::StatusOr<v1::FetchFileResponse> Fetch(const std::string& session,
+                                              uint64_t file_id);
+  // Removes every file of `session`.
+  void RemoveAllOf(const std::string& session);
+
+ private:
+  struct Entry {
+    std::string session;
+    std::string path;
+    std::string filename;
+  };
+  const std::string root_;
+  const uint64_t max_file_size_;
+  uint64_t next_id_ = 1;
+  std::map<uint64_t, Entry> files_;
+};
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_HOST_FILE_SPOOL_H_

@@ -1,0 +1,464 @@
+#include "backend/host/purple_sessions.h"
+
+#include <algorithm>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "backend/host/account_option_mapping.h"
+#include "backend/host/c_string.h"
+#include "backend/host/chat_rooms.h"
+#include "backend/host/file_spool.h"
+#include "backend/host/request_tracker.h"
+#include "backend/host/settings.h"
+#include "backend/host/ui_ops.h"
+
+namespace lilac {
+namespace {
+
+constexpr char kUiId[] = "lilac";
+
+v1::DisconnectReason ToDisconnectReason(PurpleConnectionError reason) {
+  const int value = static_cast<int>(reason) + 1;
+  if (value < v1::DisconnectReason_MIN || value > v1::DisconnectReason_MAX) {
+    return v1::DISCONNECT_REASON_OTHER_ERROR;
+  }
+  return static_cast<v1::DisconnectReason>(value);
+}
+
+v1::ReconnectPolicy WithDefaults(v1::ReconnectPolicy policy) {
+  if (policy.initial_delay_ms() == 0) policy.set_initial_delay_ms(1000);
+  if (policy.max_delay_ms() == 0) policy.set_max_delay_ms(60000);
+  if (policy.max_delay_ms() < policy.initial_delay_ms()) {
+    policy.set_max_delay_ms(policy.initial_delay_ms());
+  }
+  return policy;
+}
+
+std::string InstalledProtocolIds() {
+  std::vector<std::string> ids;
+  for (GList* item = purple_plugins_get_protocols(); item; item = item->next) {
+    auto* plugin = static_cast<PurplePlugin*>(item->data);
+    if (plugin->info && plugin->info->id) ids.push_back(plugin->info->id);
+  }
+  std::sort(ids.begin(), ids.end());
+  return absl::StrJoin(ids, ", ");
+}
+
+void ApplySetting(PurpleAccount* account, const TypedSetting& setting) {
+  switch (setting.type) {
+    case v1::AccountOption::TYPE_BOOL:
+      purple_account_set_bool(account, setting.key.c_str(), setting.bool_value);
+      break;
+    case v1::AccountOption::TYPE_INT:
+      purple_account_set_int(account, setting.key.c_str(), setting.int_value);
+      break;
+    default:
+      purple_account_set_string(account, setting.key.c_str(),
+                                setting.string_value.c_str());
+      break;
+  }
+}
+
+}  // namespace
+
+PurpleSessions* PurpleSessions::instance_ = nullptr;
+
+PurpleSessions::PurpleSessions(const OnLoop& loop, EventSink* sink,
+                               Options options)
+    : sink_(sink),
+      options_(std::move(options)),
+      requests_(std::make_unique<RequestTracker>()),
+      // By default incoming files stay in libpurple's private directory.
+      files_(std::make_unique<FileSpool>(
+          options_.spool_dir.empty() ? absl::StrCat(purple_user_dir(), "/spool")
+                                     : options_.spool_dir,
+          options_.max_file_size)) {
+  instance_ = this;
+  InstallUiOps(loop);
+}
+
+PurpleSessions::~PurpleSessions() {
+  // Never called with sessions left: the host logs them all out first.
+  instance_ = nullptr;
+}
+
+LoopSession* PurpleSessions::SessionOf(PurpleAccount* account) {
+  if (account == nullptr || instance_ == nullptr) return nullptr;
+  return static_cast<LoopSession*>(account->ui_data);
+}
+
+void PurpleSessions::Emit(LoopSession* session, v1::Event event) {
+  if (session == nullptr || session->logging_out) return;
+  sink_->Emit(session->key, std::move(event));
+}
+
+absl::StatusOr<LoopSession*> PurpleSessions::Find(const std::string& session) {
+  auto it = sessions_.find(session);
+  if (it == sessions_.end()) {
+    return absl::NotFoundError(absl::StrCat("no session ", session));
+  }
+  return it->second.get();
+}
+
+absl::StatusOr<LoopSession*> PurpleSessions::FindConnected(
+    const std::string& session) {
+  absl::StatusOr<LoopSession*> found = Find(session);
+  if (!found.ok()) return found;
+  if (!purple_account_is_connected((*found)->account)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("session ", session, " is not connected"));
+  }
+  return found;
+}
+
+absl::StatusOr<PurpleConnection*> PurpleSessions::ConnectionOf(
+    LoopSession* session) {
+  PurpleConnection* gc = purple_account_get_connection(session->account);
+  if (gc == nullptr || !purple_account_is_connected(session->account)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("session ", session->key, " is not connected"));
+  }
+  return gc;
+}
+
+absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
+    const OnLoop&, const v1::LoginRequest& request) {
+  if (auto it = sessions_.find(request.session()); it != sessions_.end()) {
+    LoopSession* existing = it->second.get();
+    if (request.protocol() !=
+            purple_account_get_protocol_id(existing->account) ||
+        request.username() != purple_account_get_username(existing->account)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "session ", request.session(), " is already logged in as ",
+          purple_account_get_username(existing->account), " on ",
+          purple_account_get_protocol_id(existing->account)));
+    }
+    // A client that reconnects finds its session; one whose session gave up
+    // connecting gets it connected again with the password it sends now.
+    if (!request.password().empty()) existing->password = request.password();
+    if (purple_account_is_disconnected(existing->account) &&
+        existing->reconnect_timer == 0) {
+      Connect(existing);
+    }
+    v1::LoginResponse response;
+    response.set_already_existed(true);
+    v1::Session* session = response.mutable_session();
+    session->set_session(existing->key);
+    session->set_protocol(request.protocol());
+    session->set_username(request.username());
+    session->set_state(purple_account_is_connected(existing->account)
+                           ? v1::CONNECTION_STATE_CONNECTED
+                       : purple_account_is_connecting(existing->account)
+                           ? v1::CONNECTION_STATE_CONNECTING
+                           : v1::CONNECTION_STATE_DISCONNECTED);
+    *session->mutable_reconnect() = existing->reconnect;
+    return response;
+  }
+
+  PurplePlugin* plugin = purple_find_prpl(request.protocol().c_str());
+  if (plugin == nullptr) {
+    return absl::NotFoundError(
+        absl::StrCat("unknown protocol \"", request.protocol(),
+                     "\"; installed: ", InstalledProtocolIds()));
+  }
+  PurplePluginProtocolInfo* info = PURPLE_PLUGIN_PROTOCOL_INFO(plugin);
+  if (request.password().empty() && !(info->options & OPT_PROTO_NO_PASSWORD) &&
+      !(info->options & OPT_PROTO_PASSWORD_OPTIONAL)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(request.protocol(), " needs a password"));
+  }
+
+  v1::Protocol described;
+  for (GList* item = info->protocol_options; item; item = item->next) {
+    *described.add_options() =
+        ToApiAccountOption(static_cast<PurpleAccountOption*>(item->data));
+  }
+  absl::StatusOr<ParsedSettings> settings =
+      ParseSettings(described.options(), request.settings(),
+                    request.ignore_unknown_settings());
+  if (!settings.ok()) return settings.status();
+
+  PurpleAccount* account = purple_accounts_find(request.username().c_str(),
+                                                request.protocol().c_str());
+  if (account != nullptr) {
+    if (LoopSession* other = SessionOf(account); other != nullptr) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(request.username(), " on ", request.protocol(),
+                       " is already logged in as session ", other->key));
+    }
+  } else {
+    account = purple_account_new(request.username().c_str(),
+                                 request.protocol().c_str());
+    purple_accounts_add(account);
+  }
+
+  v1::Session description;
+  description.set_session(request.session());
+  description.set_protocol(request.protocol());
+  description.set_username(request.username());
+  description.set_state(v1::CONNECTION_STATE_DISCONNECTED);
+  if (request.reconnect().enabled()) {
+    *description.mutable_reconnect() = WithDefaults(request.reconnect());
+  }
+  if (absl::Status opened = sink_->OpenSession(description); !opened.ok()) {
+    return opened;
+  }
+
+  auto owned = std::make_unique<LoopSession>();
+  LoopSession* session = owned.get();
+  session->key = request.session();
+  session->account = account;
+  session->password = request.password();
+  session->reconnect = description.reconnect();
+  sessions_[session->key] = std::move(owned);
+
+  // Never written to accounts.xml: the password stays in memory only.
+  purple_account_set_remember_password(account, FALSE);
+  for (const TypedSetting& setting : settings->settings) {
+    ApplySetting(account, setting);
+  }
+  account->ui_data = session;
+  Connect(session);
+
+  v1::LoginResponse response;
+  *response.mutable_session() = description;
+  response.mutable_session()->set_state(v1::CONNECTION_STATE_CONNECTING);
+  for (const std::string& key : settings->ignored) {
+    response.add_ignored_settings(key);
+  }
+  return response;
+}
+
+void PurpleSessions::Connect(LoopSession* session) {
+  v1::Event event;
+  event.mutable_connection_changed()->set_state(
+      v1::CONNECTION_STATE_CONNECTING);
+  event.mutable_connection_changed()->set_reconnect_attempt(
+      session->reconnect_attempt);
+  Emit(session, std::move(event));
+
+  PurpleAccount* account = session->account;
+  purple_account_set_password(account, session->password.c_str());
+  purple_account_set_enabled(account, kUiId, TRUE);
+  // New accounts start "offline"; making them available connects them.
+  PurpleStatus* active = purple_account_get_active_status(account);
+  if (active == nullptr || !purple_status_is_online(active)) {
+    PurpleStatusType* available = purple_account_get_status_type_with_primitive(
+        account, PURPLE_STATUS_AVAILABLE);
+    if (available != nullptr) {
+      purple_account_set_status(account, purple_status_type_get_id(available),
+                                TRUE, nullptr);
+    }
+  }
+  if (purple_account_is_disconnected(account)) purple_account_connect(account);
+}
+
+void PurpleSessions::OnConnected(LoopSession* session) {
+  session->reconnect_attempt = 0;
+  v1::Event event;
+  v1::ConnectionChanged* change = event.mutable_connection_changed();
+  change->set_state(v1::CONNECTION_STATE_CONNECTED);
+  PurpleConnection* gc = purple_account_get_connection(session->account);
+  const char* display = gc ? purple_connection_get_display_name(gc) : nullptr;
+  change->set_display_name(
+      display ? display : purple_account_get_username(session->account));
+  Emit(session, std::move(event));
+  RejoinRooms(session);
+}
+
+void PurpleSessions::OnDisconnected(LoopSession* session,
+                                    PurpleConnectionError reason,
+                                    const std::string& text, bool has_reason) {
+  if (session->logging_out) return;
+  for (auto& [name, room] : session->rooms) room.joined = false;
+  requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
+
+  v1::Event event;
+  v1::ConnectionChanged* change = event.mutable_connection_changed();
+  change->set_state(v1::CONNECTION_STATE_DISCONNECTED);
+  change->set_message(text);
+  if (has_reason) {
+    change->set_reason(ToDisconnectReason(reason));
+    change->set_retryable(!purple_connection_error_is_fatal(reason));
+  }
+  const bool reconnect =
+      session->reconnect.enabled() && change->retryable() &&
+      (session->reconnect.max_attempts() == 0 ||
+       session->reconnect_attempt < session->reconnect.max_attempts());
+  if (reconnect) {
+    uint64_t delay = session->reconnect.initial_delay_ms();
+    for (uint32_t i = 0; i < session->reconnect_attempt && delay < UINT32_MAX;
+         ++i) {
+      delay *= 2;
+    }
+    delay = std::min<uint64_t>(delay, session->reconnect.max_delay_ms());
+    ++session->reconnect_attempt;
+    change->set_reconnect_in_ms(static_cast<uint32_t>(delay));
+    change->set_reconnect_attempt(session->reconnect_attempt);
+    if (session->reconnect_timer != 0)
+      g_source_remove(session->reconnect_timer);
+    session->reconnect_timer = g_timeout_add(
+        static_cast<guint>(delay), &PurpleSessions::OnReconnectTimer, session);
+  }
+  Emit(session, std::move(event));
+}
+
+gboolean PurpleSessions::OnReconnectTimer(gpointer data) {
+  auto* session = static_cast<LoopSession*>(data);
+  if (!purple_account_is_disconnected(session->account)) {
+    // libpurple has not finished tearing the old connection down: look again
+    // shortly.
+    session->reconnect_timer =
+        g_timeout_add(50, &PurpleSessions::OnReconnectTimer, session);
+    return G_SOURCE_REMOVE;
+  }
+  session->reconnect_timer = 0;
+  instance_->Connect(session);
+  return G_SOURCE_REMOVE;
+}
+
+void PurpleSessions::RejoinRooms(LoopSession* session) {
+  PurpleConnection* gc = purple_account_get_connection(session->account);
+  if (gc == nullptr) return;
+  for (auto& [name, room] : session->rooms) {
+    if (room.leaving) continue;
+    GHashTable* components =
+        g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    for (const auto& [key, value] : room.components) {
+      g_hash_table_replace(components, g_strdup(key.c_str()),
+                           g_strdup(value.c_str()));
+    }
+    serv_join_chat(gc, components);
+    g_hash_table_destroy(components);
+  }
+}
+
+absl::Status PurpleSessions::Logout(const OnLoop&, const std::string& key) {
+  absl::StatusOr<LoopSession*> session = Find(key);
+  if (!session.ok()) return session.status();
+  Teardown(*session);
+  return absl::OkStatus();
+}
+
+void PurpleSessions::LogoutAll(const OnLoop&) {
+  while (!sessions_.empty()) Teardown(sessions_.begin()->second.get());
+}
+
+void PurpleSessions::Teardown(LoopSession* session) {
+  const std::string key = session->key;
+  requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
+  session->logging_out = true;
+  if (session->reconnect_timer != 0) {
+    g_source_remove(session->reconnect_timer);
+    session->reconnect_timer = 0;
+  }
+  for (auto it = user_info_.begin(); it != user_info_.end();) {
+    if (it->second->session == key) {
+      g_source_remove(it->second->timeout);
+      it->second->done(absl::CancelledError("session logged out"));
+      it = user_info_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  files_->RemoveAllOf(key);
+  PurpleAccount* account = session->account;
+  purple_account_set_enabled(account, kUiId, FALSE);
+  purple_account_disconnect(account);
+  account->ui_data = nullptr;
+  // Removes the account with its buddies, conversations and settings.
+  purple_accounts_delete(account);
+  sessions_.erase(key);
+  sink_->CloseSession(key);
+}
+
+absl::StatusOr<v1::SetStatusResponse> PurpleSessions::SetStatus(
+    const OnLoop&, const v1::SetStatusRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  PurpleAccount* account = (*session)->account;
+
+  // Preferred primitive first, then what stands in for it on protocols that
+  // lack it.
+  std::vector<PurpleStatusPrimitive> candidates;
+  switch (request.presence()) {
+    case v1::PRESENCE_AVAILABLE:
+      candidates = {PURPLE_STATUS_AVAILABLE};
+      break;
+    case v1::PRESENCE_AWAY:
+      candidates = {PURPLE_STATUS_AWAY, PURPLE_STATUS_EXTENDED_AWAY};
+      break;
+    case v1::PRESENCE_EXTENDED_AWAY:
+      candidates = {PURPLE_STATUS_EXTENDED_AWAY, PURPLE_STATUS_AWAY};
+      break;
+    case v1::PRESENCE_DO_NOT_DISTURB:
+      candidates = {PURPLE_STATUS_UNAVAILABLE, PURPLE_STATUS_AWAY};
+      break;
+    case v1::PRESENCE_INVISIBLE:
+      candidates = {PURPLE_STATUS_INVISIBLE};
+      break;
+    default:
+      return absl::InvalidArgumentError(
+          "presence must be AVAILABLE, AWAY, EXTENDED_AWAY, DO_NOT_DISTURB or "
+          "INVISIBLE");
+  }
+  PurpleStatusType* type = nullptr;
+  for (PurpleStatusPrimitive primitive : candidates) {
+    type = purple_account_get_status_type_with_primitive(account, primitive);
+    if (type != nullptr && purple_status_type_is_user_settable(type)) break;
+    type = nullptr;
+  }
+  if (type == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        purple_account_get_protocol_id(account), " has no status for ",
+        v1::Presence_Name(request.presence())));
+  }
+  const char* id = purple_status_type_get_id(type);
+  if (purple_status_type_get_attr(type, "message") != nullptr) {
+    purple_account_set_status(account, id, TRUE, "message",
+                              request.message().c_str(), nullptr);
+  } else {
+    purple_account_set_status(account, id, TRUE, nullptr);
+  }
+  v1::SetStatusResponse response;
+  response.set_status_id(id);
+  return response;
+}
+
+}  // namespace lilac
+
+namespace lilac {
+
+void PurpleSessions::EmitJoinFailure(LoopSession* session, v1::Event event) {
+  join_failures_.emplace_back(session->key, std::move(event));
+  if (join_failure_source_ != 0) return;
+  join_failure_source_ = g_idle_add(
+      [](gpointer) -> gboolean {
+        PurpleSessions* self = PurpleSessions::Get();
+        if (self == nullptr) return G_SOURCE_REMOVE;
+        self->join_failure_source_ = 0;
+        auto failures = std::move(self->join_failures_);
+        self->join_failures_.clear();
+        for (auto& [key, event] : failures) {
+          auto it = self->sessions_.find(key);
+          if (it != self->sessions_.end()) {
+            self->Emit(it->second.get(), std::move(event));
+          }
+        }
+        return G_SOURCE_REMOVE;
+      },
+      nullptr);
+}
+
+void PurpleSessions::NoteErrorNotice(const std::string& words) {
+  for (auto& [key, event] : join_failures_) {
+    v1::ChatJoinFailed* failed = event.mutable_chat_join_failed();
+    if (!failed->message().empty()) continue;
+    failed->set_message(words);
+    failed->set_error(ClassifyChatJoinError(words));
+  }
+}
+
+}  // namespace lilac

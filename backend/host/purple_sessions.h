@@ -1,0 +1,170 @@
+#ifndef LILAC_BACKEND_HOST_PURPLE_SESSIONS_H_
+#define LILAC_BACKEND_HOST_PURPLE_SESSIONS_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "backend/host/event_sink.h"
+#include "backend/host/loop_session.h"
+#include "backend/host/purple_host.h"
+#include "protos/lilac/v1/buddies.pb.h"
+#include "protos/lilac/v1/chats.pb.h"
+#include "protos/lilac/v1/files.pb.h"
+#include "protos/lilac/v1/messages.pb.h"
+#include "protos/lilac/v1/requests.pb.h"
+#include "protos/lilac/v1/sessions.pb.h"
+#include "protos/lilac/v1/user_info.pb.h"
+
+namespace lilac {
+
+class RequestTracker;
+class FileSpool;
+
+// The sessions' side of libpurple: turns API commands into libpurple calls and
+// libpurple's callbacks into events for the EventSink. Lives on the loop
+// thread; every method takes `const OnLoop&`. Requests are already validated
+// for form (non-empty keys); this class checks what only libpurple knows
+// (unknown protocol, buddy, room...).
+class PurpleSessions {
+ public:
+  struct Options {
+    // Directory where incoming files are kept until fetched (one subdirectory
+    // per session); libpurple's private directory when empty.
+    std::string spool_dir;
+    // Largest incoming file accepted, in bytes.
+    uint64_t max_file_size = 50 << 20;
+  };
+
+  // Installs libpurple's UI ops and signal handlers. One instance per process.
+  PurpleSessions(const OnLoop& loop, EventSink* sink, Options options);
+  // Logs every session out.
+  ~PurpleSessions();
+
+  absl::StatusOr<v1::LoginResponse> Login(const OnLoop& loop,
+                                          const v1::LoginRequest& request);
+  absl::Status Logout(const OnLoop& loop, const std::string& session);
+  void LogoutAll(const OnLoop& loop);
+
+  absl::StatusOr<v1::SetStatusResponse> SetStatus(
+      const OnLoop& loop, const v1::SetStatusRequest& request);
+
+  absl::StatusOr<v1::ListBuddiesResponse> ListBuddies(
+      const OnLoop& loop, const v1::ListBuddiesRequest& request);
+  absl::StatusOr<v1::BuddyResponse> AddBuddy(
+      const OnLoop& loop, const v1::AddBuddyRequest& request);
+  absl::StatusOr<v1::BuddyResponse> RemoveBuddy(
+      const OnLoop& loop, const v1::RemoveBuddyRequest& request);
+  absl::StatusOr<v1::BuddyResponse> UpdateBuddy(
+      const OnLoop& loop, const v1::UpdateBuddyRequest& request);
+  absl::StatusOr<v1::BuddyResponse> SetBuddyBlocked(
+      const OnLoop& loop, const v1::SetBuddyBlockedRequest& request);
+  absl::StatusOr<v1::GetBuddyIconResponse> GetBuddyIcon(
+      const OnLoop& loop, const v1::GetBuddyIconRequest& request);
+  absl::Status AnswerAuthorization(
+      const OnLoop& loop, const v1::AnswerAuthorizationRequest& request);
+
+  absl::StatusOr<v1::SendMessageResponse> SendMessage(
+      const OnLoop& loop, const v1::SendMessageRequest& request);
+  absl::Status SendTyping(const OnLoop& loop,
+                          const v1::SendTypingRequest& request);
+  absl::Status SendAttention(const OnLoop& loop,
+                             const v1::SendAttentionRequest& request);
+  absl::Status MarkRead(const OnLoop& loop, const v1::MarkReadRequest& request);
+
+  absl::StatusOr<v1::ListChatFieldsResponse> ListChatFields(
+      const OnLoop& loop, const v1::ListChatFieldsRequest& request);
+  absl::Status JoinChat(const OnLoop& loop, const v1::JoinChatRequest& request);
+  absl::Status LeaveChat(const OnLoop& loop,
+                         const v1::LeaveChatRequest& request);
+  absl::StatusOr<v1::SendMessageResponse> SendChatMessage(
+      const OnLoop& loop, const v1::SendChatMessageRequest& request);
+  absl::Status SetChatSubject(const OnLoop& loop,
+                              const v1::SetChatSubjectRequest& request);
+  absl::Status AnswerChatInvitation(
+      const OnLoop& loop, const v1::AnswerChatInvitationRequest& request);
+  absl::Status ListRooms(const OnLoop& loop,
+                         const v1::ListRoomsRequest& request);
+
+  // Asks the plugin for a user's info; `done` runs on the loop thread with the
+  // answer, or an error if the plugin cannot or does not answer in time.
+  void GetUserInfo(
+      const OnLoop& loop, const v1::GetUserInfoRequest& request,
+      std::function<void(absl::StatusOr<v1::GetUserInfoResponse>)> done);
+  absl::Status SetProfile(const OnLoop& loop,
+                          const v1::SetProfileRequest& request);
+
+  absl::Status AnswerRequest(const OnLoop& loop,
+                             const v1::AnswerRequestRequest& request);
+  absl::Status CancelRequest(const OnLoop& loop,
+                             const v1::CancelRequestRequest& request);
+
+  absl::StatusOr<v1::FetchFileResponse> FetchFile(
+      const OnLoop& loop, const v1::FetchFileRequest& request);
+  absl::Status SendFile(const OnLoop& loop, const v1::SendFileRequest& request);
+
+  // --- For the libpurple callbacks (UI ops and signals) of this host. ---
+
+  // The one instance, for C callbacks that carry no user data.
+  static PurpleSessions* Get() { return instance_; }
+  // The session an account belongs to, or null (accounts of sessions being torn
+  // down too).
+  static LoopSession* SessionOf(PurpleAccount* account);
+  // Records an event of `session`, unless it is logging out.
+  void Emit(LoopSession* session, v1::Event event);
+  // Connection callbacks.
+  void OnConnected(LoopSession* session);
+  void OnDisconnected(LoopSession* session, PurpleConnectionError reason,
+                      const std::string& text, bool has_reason);
+  // A chat join failed; reported once the plugin had its say (it explains the
+  // failure with a notice right after libpurple's signal, and the notice's
+  // words refine the reason).
+  void EmitJoinFailure(LoopSession* session, v1::Event event);
+  // The words of an error notice (notices carry no account).
+  void NoteErrorNotice(const std::string& words);
+  RequestTracker& requests() { return *requests_; }
+  FileSpool& files() { return *files_; }
+  void StoreUserInfo(LoopSession* session, const std::string& who,
+                     PurpleNotifyUserInfo* info);
+  // libpurple withdrew an authorization request.
+  void ForgetAuthorization(const std::string& session, uint64_t id);
+
+ private:
+  absl::StatusOr<LoopSession*> Find(const std::string& session);
+  absl::StatusOr<LoopSession*> FindConnected(const std::string& session);
+  absl::StatusOr<PurpleConnection*> ConnectionOf(LoopSession* session);
+  void Connect(LoopSession* session);
+  static gboolean OnReconnectTimer(gpointer session);
+  void RejoinRooms(LoopSession* session);
+  void Teardown(LoopSession* session);
+
+ public:
+  // A GetUserInfo waiting for the plugin's notify_userinfo.
+  struct PendingUserInfo {
+    std::string session;
+    std::string who;
+    guint timeout = 0;
+    std::function<void(absl::StatusOr<v1::GetUserInfoResponse>)> done;
+  };
+
+ private:
+  static PurpleSessions* instance_;
+  EventSink* const sink_;
+  const Options options_;
+  std::map<std::string, std::unique_ptr<LoopSession>> sessions_;
+  std::unique_ptr<RequestTracker> requests_;
+  std::unique_ptr<FileSpool> files_;
+
+  std::multimap<std::string, std::unique_ptr<PendingUserInfo>> user_info_;
+  std::vector<std::pair<std::string, v1::Event>> join_failures_;
+  guint join_failure_source_ = 0;
+  friend gboolean UserInfoTimeout(gpointer data);
+};
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_HOST_PURPLE_SESSIONS_H_

@@ -1,0 +1,95 @@
+#include "backend/host/settings.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace lilac {
+
+bool ParseBool(const std::string& text, bool* value) {
+  const std::string lower = absl::AsciiStrToLower(text);
+  if (lower == "1" || lower == "true" || lower == "yes" || lower == "on") {
+    *value = true;
+    return true;
+  }
+  if (lower == "0" || lower == "false" || lower == "no" || lower == "off") {
+    *value = false;
+    return true;
+  }
+  return false;
+}
+
+absl::StatusOr<ParsedSettings> ParseSettings(
+    const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
+    const google::protobuf::Map<std::string, std::string>& values,
+    bool ignore_unknown) {
+  std::map<std::string, const v1::AccountOption*> by_key;
+  for (const v1::AccountOption& option : options)
+    by_key[option.key()] = &option;
+
+  // Sorted, so errors and results do not depend on map order.
+  std::map<std::string, std::string> sorted(values.begin(), values.end());
+  ParsedSettings parsed;
+  for (const auto& [key, text] : sorted) {
+    auto found = by_key.find(key);
+    if (found == by_key.end()) {
+      if (ignore_unknown) {
+        parsed.ignored.push_back(key);
+        continue;
+      }
+      std::vector<std::string> known;
+      for (const auto& [known_key, option] : by_key) known.push_back(known_key);
+      return absl::InvalidArgumentError(
+          absl::StrCat("unknown setting \"", key, "\"; this protocol accepts: ",
+                       known.empty() ? "none" : absl::StrJoin(known, ", ")));
+    }
+    const v1::AccountOption& option = *found->second;
+    TypedSetting setting;
+    setting.key = key;
+    setting.type = option.type();
+    switch (option.type()) {
+      case v1::AccountOption::TYPE_BOOL:
+        if (!ParseBool(text, &setting.bool_value)) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("setting \"", key,
+                           "\" is a boolean: use 1/0, true/false, "
+                           "yes/no or on/off, not \"",
+                           text, "\""));
+        }
+        break;
+      case v1::AccountOption::TYPE_INT:
+        if (!absl::SimpleAtoi(text, &setting.int_value)) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "setting \"", key, "\" is an integer, not \"", text, "\""));
+        }
+        break;
+      case v1::AccountOption::TYPE_STRING_LIST: {
+        std::vector<std::string> allowed;
+        for (const v1::Choice& choice : option.choices()) {
+          allowed.push_back(choice.value());
+        }
+        if (std::find(allowed.begin(), allowed.end(), text) == allowed.end()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "setting \"", key, "\" must be one of ",
+              absl::StrJoin(allowed, ", "), ", not \"", text, "\""));
+        }
+        setting.string_value = text;
+        break;
+      }
+      case v1::AccountOption::TYPE_STRING:
+        setting.string_value = text;
+        break;
+      default:
+        return absl::InvalidArgumentError(
+            absl::StrCat("setting \"", key, "\" has a type lilac cannot set"));
+    }
+    parsed.settings.push_back(std::move(setting));
+  }
+  return parsed;
+}
+
+}  // namespace lilac

@@ -1,0 +1,100 @@
+#include "backend/host/settings.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace lilac {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+
+google::protobuf::RepeatedPtrField<v1::AccountOption> IrcLikeOptions() {
+  google::protobuf::RepeatedPtrField<v1::AccountOption> options;
+  v1::AccountOption* port = options.Add();
+  port->set_key("port");
+  port->set_type(v1::AccountOption::TYPE_INT);
+  v1::AccountOption* ssl = options.Add();
+  ssl->set_key("ssl");
+  ssl->set_type(v1::AccountOption::TYPE_BOOL);
+  v1::AccountOption* encoding = options.Add();
+  encoding->set_key("encoding");
+  encoding->set_type(v1::AccountOption::TYPE_STRING);
+  v1::AccountOption* security = options.Add();
+  security->set_key("connection_security");
+  security->set_type(v1::AccountOption::TYPE_STRING_LIST);
+  security->add_choices()->set_value("require_tls");
+  security->add_choices()->set_value("old_ssl");
+  return options;
+}
+
+absl::StatusOr<ParsedSettings> Parse(
+    std::initializer_list<std::pair<const std::string, std::string>> values,
+    bool ignore_unknown = false) {
+  google::protobuf::Map<std::string, std::string> map(values.begin(),
+                                                      values.end());
+  return ParseSettings(IrcLikeOptions(), map, ignore_unknown);
+}
+
+TEST(SettingsTest, TypesEveryKindOfOption) {
+  auto parsed = Parse({{"port", "6697"},
+                       {"ssl", "yes"},
+                       {"encoding", "UTF-8"},
+                       {"connection_security", "old_ssl"}});
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  ASSERT_EQ(parsed->settings.size(), 4);
+  // Sorted by key.
+  EXPECT_EQ(parsed->settings[0].key, "connection_security");
+  EXPECT_EQ(parsed->settings[0].string_value, "old_ssl");
+  EXPECT_EQ(parsed->settings[1].key, "encoding");
+  EXPECT_EQ(parsed->settings[1].string_value, "UTF-8");
+  EXPECT_EQ(parsed->settings[2].int_value, 6697);
+  EXPECT_TRUE(parsed->settings[3].bool_value);
+}
+
+TEST(SettingsTest, BooleansTakeEveryCommonSpelling) {
+  for (const char* yes : {"1", "true", "TRUE", "yes", "on", "On"}) {
+    auto parsed = Parse({{"ssl", yes}});
+    ASSERT_TRUE(parsed.ok()) << yes;
+    EXPECT_TRUE(parsed->settings[0].bool_value) << yes;
+  }
+  for (const char* no : {"0", "false", "no", "off", "OFF"}) {
+    auto parsed = Parse({{"ssl", no}});
+    ASSERT_TRUE(parsed.ok()) << no;
+    EXPECT_FALSE(parsed->settings[0].bool_value) << no;
+  }
+}
+
+TEST(SettingsTest, IllTypedValuesNameTheKeyAndWhatItAccepts) {
+  auto bad_bool = Parse({{"ssl", "maybe"}});
+  ASSERT_EQ(bad_bool.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad_bool.status().message()),
+              HasSubstr("\"ssl\" is a boolean"));
+
+  auto bad_int = Parse({{"port", "66x"}});
+  ASSERT_EQ(bad_int.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad_int.status().message()),
+              HasSubstr("\"port\" is an integer"));
+  EXPECT_FALSE(Parse({{"port", "99999999999"}}).ok());
+
+  auto bad_choice = Parse({{"connection_security", "none"}});
+  ASSERT_EQ(bad_choice.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad_choice.status().message()),
+              HasSubstr("must be one of require_tls, old_ssl"));
+}
+
+TEST(SettingsTest, UnknownKeysFailOrAreListedWhenIgnored) {
+  auto refused = Parse({{"colour", "blue"}});
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("unknown setting \"colour\""));
+  EXPECT_THAT(std::string(refused.status().message()), HasSubstr("port"));
+
+  auto ignored = Parse({{"colour", "blue"}, {"port", "1"}}, true);
+  ASSERT_TRUE(ignored.ok());
+  EXPECT_THAT(ignored->ignored, ElementsAre("colour"));
+  EXPECT_EQ(ignored->settings.size(), 1);
+}
+
+}  // namespace
+}  // namespace lilac

@@ -1,0 +1,36 @@
+#ifndef LILAC_BACKEND_HOST_UI_OPS_H_
+#define LILAC_BACKEND_HOST_UI_OPS_H_
+
+#include "backend/host/purple_host.h"
+
+namespace lilac {
+
+// Installs every libpurple UI op and signal handler lilac uses; each forwards
+// to PurpleSessions::Get(). One file per libpurple subsystem implements its
+// part.
+void InstallUiOps(const OnLoop& loop);
+
+void InstallConnectionUiOps();
+void InstallConversationUiOps();
+void InstallChatSignals();
+void InstallBuddyListSignals();
+void InstallAccountUiOps();
+void InstallNotifyUiOps();
+void InstallFileTransferSignals();
+void InstallRoomlistUiOps();
+
+// While set, libpurple's has_focus asks about this conversation get "yes":
+// MarkRead raises the focused unseen update this way, the only read marker
+// plugins such as Facebook act on.
+void SetFocusedConversation(struct _PurpleConversation* conv);
+
+// Frees the handle of an authorization request that was answered (libpurple
+// never closes those).
+void DeleteAuthorizationHandle(void* ui_handle);
+
+// The handle our signal connections are registered under.
+void* SignalHandle();
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_HOST_UI_OPS_H_

@@ -1,0 +1,63 @@
+#ifndef LILAC_BACKEND_SESSIONS_SESSION_REGISTRY_H_
+#define LILAC_BACKEND_SESSIONS_SESSION_REGISTRY_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "backend/host/event_sink.h"
+#include "backend/sessions/event_log.h"
+#include "protos/lilac/v1/sessions.pb.h"
+
+namespace lilac {
+
+// Every session's description and event log, readable from any thread. The host
+// writes to it through EventSink; the API reads it. A session's state
+// (connected or not, display name) is derived from its own connection events,
+// so it can never disagree with them.
+class SessionRegistry : public EventSink {
+ public:
+  explicit SessionRegistry(size_t events_per_session);
+
+  absl::Status OpenSession(const v1::Session& session) override;
+  void Emit(const std::string& session, v1::Event event) override;
+  void CloseSession(const std::string& session) override;
+
+  absl::StatusOr<v1::Session> Get(const std::string& session) const;
+  // Sorted by key.
+  std::vector<v1::Session> List() const;
+  // The session's log, or null. Holders keep reading it after the session
+  // closed.
+  std::shared_ptr<EventLog> FindLog(const std::string& session) const;
+  std::vector<std::shared_ptr<EventLog>> AllLogs() const;
+
+  // `on_open` runs (on the opening thread, must not block) for every session
+  // opened from now on. Once Unsubscribe returns it is not running and will not
+  // run again.
+  int SubscribeToOpenedSessions(
+      std::function<void(std::shared_ptr<EventLog>)> on_open);
+  void UnsubscribeFromOpenedSessions(int subscription);
+
+ private:
+  struct Entry {
+    v1::Session session;
+    std::shared_ptr<EventLog> log;
+  };
+
+  const size_t events_per_session_;
+  mutable absl::Mutex mutex_;
+  std::map<std::string, Entry> sessions_ ABSL_GUARDED_BY(mutex_);
+
+  absl::Mutex subscribers_mutex_ ABSL_ACQUIRED_AFTER(mutex_);
+  std::map<int, std::function<void(std::shared_ptr<EventLog>)>> subscribers_
+      ABSL_GUARDED_BY(subscribers_mutex_);
+  int next_subscription_ ABSL_GUARDED_BY(subscribers_mutex_) = 0;
+};
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_SESSIONS_SESSION_REGISTRY_H_
