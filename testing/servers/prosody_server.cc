@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -127,6 +128,15 @@ absl::StatusOr<std::unique_ptr<ProsodyServer>> ProsodyServer::Start(
 ProsodyServer::~ProsodyServer() {
   // Stop before the directory goes.
   process_.reset();
+  // Keep Prosody's log with the test's outputs (test.outputs/), for
+  // diagnosing failures after the directory is gone.
+  const char* outputs = std::getenv("TEST_UNDECLARED_OUTPUTS_DIR");
+  if (outputs == nullptr || *outputs == '\0') return;
+  absl::StatusOr<std::string> log = ReadFile(log_path());
+  if (log.ok()) {
+    WriteFile(absl::StrCat(outputs, "/prosody-", c2s_port_, ".log"), *log)
+        .IgnoreError();
+  }
 }
 
 absl::Status ProsodyServer::CreateAccount(const std::string& user,

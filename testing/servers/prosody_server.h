@@ -48,7 +48,8 @@ class ProsodyServer {
   const std::string& muc_domain() const { return options_.muc_domain; }
   // user@domain().
   std::string Jid(const std::string& user) const;
-  // Prosody's log file, for diagnosing a failed test.
+  // Prosody's log file, for diagnosing a failed test; copied to the test's
+  // undeclared outputs when the server is destroyed.
   std::string log_path() const;
   const std::string& dir() const { return dir_->path(); }
 

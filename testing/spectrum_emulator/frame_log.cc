@@ -38,7 +38,7 @@ absl::StatusOr<pbnetwork::WrapperMessage> FrameLog::WaitFor(
     absl::Duration timeout) {
   const absl::Time deadline = absl::Now() + timeout;
   absl::MutexLock lock(&mutex_);
-  size_t checked = 0;
+  size_t checked = first_untaken_;
   while (true) {
     absl::Status health = HealthLocked();
     if (!health.ok()) return health;
@@ -47,6 +47,10 @@ absl::StatusOr<pbnetwork::WrapperMessage> FrameLog::WaitFor(
       if (entry.taken || entry.wrapper.type() != type) continue;
       if (predicate && !predicate(entry.wrapper)) continue;
       entry.taken = true;
+      while (first_untaken_ < entries_.size() &&
+             entries_[first_untaken_].taken) {
+        ++first_untaken_;
+      }
       return entry.wrapper;
     }
     if (disconnect_reason_) {

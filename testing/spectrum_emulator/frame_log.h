@@ -62,6 +62,9 @@ class FrameLog {
 
   absl::Mutex mutex_;
   std::vector<Entry> entries_ ABSL_GUARDED_BY(mutex_);
+  // Every entry before this one is taken: waits start here, so that long
+  // runs (benchmarks) do not rescan the whole history.
+  size_t first_untaken_ ABSL_GUARDED_BY(mutex_) = 0;
   std::vector<std::string> violations_ ABSL_GUARDED_BY(mutex_);
   std::optional<std::string> disconnect_reason_ ABSL_GUARDED_BY(mutex_);
   bool disconnect_allowed_ ABSL_GUARDED_BY(mutex_) = false;
