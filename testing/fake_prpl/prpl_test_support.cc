@@ -256,6 +256,11 @@ PurpleHost& Host() {
     }
     PurpleHost* host = started->release();
     host->Run([](const OnLoop&) {
+      // No conversation logs on disk (libpurple's HTML logger also leaks
+      // when logging messages with images).
+      purple_prefs_set_bool("/purple/logging/log_ims", FALSE);
+      purple_prefs_set_bool("/purple/logging/log_chats", FALSE);
+      purple_prefs_set_bool("/purple/logging/log_system", FALSE);
       ConnectSignals();
       purple_request_set_ui_ops(RequestOps());
       purple_notify_set_ui_ops(NotifyOps());
