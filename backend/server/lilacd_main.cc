@@ -26,6 +26,15 @@ ABSL_FLAG(std::vector<std::string>, plugin_dirs, {},
           "Comma-separated extra directories to load libpurple protocol "
           "plugins (.so) from, before the system directory.");
 ABSL_FLAG(bool, purple_debug, false, "Print libpurple's debug log on stderr.");
+ABSL_FLAG(uint32_t, events_per_session, 4096,
+          "Events kept per session for event-stream clients that resume; a "
+          "client further behind gets a gap event.");
+ABSL_FLAG(std::string, spool_dir, "",
+          "Directory for incoming files until clients fetch them (one "
+          "subdirectory per session). Default: inside lilacd's private "
+          "libpurple directory, removed at exit.");
+ABSL_FLAG(uint64_t, max_file_size, 50 << 20,
+          "Largest incoming file accepted, in bytes.");
 
 namespace {
 
@@ -59,6 +68,9 @@ int main(int argc, char** argv) {
   options.listen = *listen;
   options.host.plugin_dirs = absl::GetFlag(FLAGS_plugin_dirs);
   options.host.purple_debug = absl::GetFlag(FLAGS_purple_debug);
+  options.events_per_session = absl::GetFlag(FLAGS_events_per_session);
+  options.sessions.spool_dir = absl::GetFlag(FLAGS_spool_dir);
+  options.sessions.max_file_size = absl::GetFlag(FLAGS_max_file_size);
   absl::StatusOr<std::unique_ptr<lilac::LilacServer>> server =
       lilac::LilacServer::Start(options);
   if (!server.ok()) return Fail(server.status());
