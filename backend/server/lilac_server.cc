@@ -30,9 +30,12 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int selected_port = 0;
-  const std::string target = options.listen.ToGrpcTarget();
-  builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
-                           &selected_port);
+  const std::string target =
+      options.listen.has_value() ? options.listen->ToGrpcTarget() : "";
+  if (options.listen.has_value()) {
+    builder.AddListeningPort(target, grpc::InsecureServerCredentials(),
+                             &selected_port);
+  }
   builder.RegisterService(server->service_.get());
   // Room for SendFile and avatars; each request's fields are bounded by
   // validation.
@@ -42,8 +45,9 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
     return absl::UnavailableError(absl::StrCat(
         "cannot listen on ", target, " (address in use or not available)"));
   }
-  if (options.listen.kind == ListenAddress::Kind::kTcp) {
-    ListenAddress chosen = options.listen;
+  if (options.listen.has_value() &&
+      options.listen->kind == ListenAddress::Kind::kTcp) {
+    ListenAddress chosen = *options.listen;
     chosen.port = selected_port;
     server->address_ = chosen.ToGrpcTarget();
   } else {
@@ -51,6 +55,12 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
   return server;
+}
+
+std::shared_ptr<grpc::Channel> LilacServer::InProcessChannel() {
+  grpc::ChannelArguments arguments;
+  arguments.SetMaxReceiveMessageSize(96 << 20);
+  return server_->InProcessChannel(arguments);
 }
 
 LilacServer::~LilacServer() {

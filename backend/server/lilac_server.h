@@ -2,6 +2,7 @@
 #define LILAC_BACKEND_SERVER_LILAC_SERVER_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -20,7 +21,8 @@ namespace lilac {
 class LilacServer {
  public:
   struct Options {
-    ListenAddress listen;
+    // Where to listen; none when only in-process clients (InProcessChannel) use it.
+    std::optional<ListenAddress> listen;
     PurpleHost::Options host;
     PurpleSessions::Options sessions;
     // Events kept per session for clients that resume.
@@ -32,8 +34,12 @@ class LilacServer {
 
   ~LilacServer();
 
-  // The address clients connect to; for TCP port 0, the port that was picked.
+  // The address clients connect to; for TCP port 0, the port that was picked. Empty when
+  // not listening.
   const std::string& address() const { return address_; }
+
+  // A channel to this server inside the process, with no socket: how a program embeds lilacd.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
 
  private:
   LilacServer() = default;
