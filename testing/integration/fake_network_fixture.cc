@@ -12,8 +12,8 @@ void FakeNetworkTest::SetUp() {
   control_ = network_->NewControlStub();
 
   LilacdProcess::Options options;
-  options.extra_flags = {absl::StrCat("--plugin_dirs=",
-                                      RunfilePath("testing/fake_prpl"))};
+  options.extra_flags = {
+      absl::StrCat("--plugin_dirs=", RunfilePath("testing/fake_prpl"))};
   options.extra_flags.insert(options.extra_flags.end(), lilacd_flags_.begin(),
                              lilacd_flags_.end());
   absl::StatusOr<std::unique_ptr<LilacdProcess>> lilacd =
@@ -67,8 +67,8 @@ void FakeNetworkTest::LoginConnected(
   absl::StatusOr<v1::LoginResponse> login =
       Login(session, username, "secret", protocol, std::move(settings));
   ASSERT_TRUE(login.ok()) << login.status();
-  absl::StatusOr<v1::Event> connected = client_->WaitFor(
-      ConnectionIs(session, v1::CONNECTION_STATE_CONNECTED));
+  absl::StatusOr<v1::Event> connected =
+      client_->WaitFor(ConnectionIs(session, v1::CONNECTION_STATE_CONNECTED));
   ASSERT_TRUE(connected.ok()) << connected.status();
 }
 

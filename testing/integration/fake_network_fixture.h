@@ -17,8 +17,9 @@ namespace lilac::testing {
 
 namespace fake = ::lilac::testing::fake;
 
-// A real lilacd process with the fake protocol plugins loaded, the fake network they connect
-// to, a gRPC client of lilacd that records events, and the fake network's control stub.
+// A real lilacd process with the fake protocol plugins loaded, the fake network
+// they connect to, a gRPC client of lilacd that records events, and the fake
+// network's control stub.
 class FakeNetworkTest : public ::testing::Test {
  protected:
   void SetUp() override;
@@ -30,14 +31,14 @@ class FakeNetworkTest : public ::testing::Test {
   void CreateAccount(const std::string& username,
                      const std::string& password = "secret");
 
-  // Logs `username` in as session `session` with the settings that point the plugin at the
-  // fake network, plus `settings`. Returns the call's status and response.
+  // Logs `username` in as session `session` with the settings that point the
+  // plugin at the fake network, plus `settings`. Returns the call's status and
+  // response.
   absl::StatusOr<v1::LoginResponse> Login(
       const std::string& session, const std::string& username,
       const std::string& password = "secret",
       const std::string& protocol = "prpl-fake",
-      std::map<std::string, std::string> settings = {},
-      bool reconnect = false);
+      std::map<std::string, std::string> settings = {}, bool reconnect = false);
 
   // Creates the account, logs it in and waits until it is connected.
   void LoginConnected(const std::string& session, const std::string& username,
@@ -48,29 +49,31 @@ class FakeNetworkTest : public ::testing::Test {
   absl::StatusOr<fake::v1::ClientFrame> WaitForClientFrame(
       const std::string& account, fake::v1::ClientFrame::FrameCase kind);
 
-  // Calls the fake network's control service with a deadline; fails the test on error.
+  // Calls the fake network's control service with a deadline; fails the test on
+  // error.
   template <typename Request, typename Response>
   Response Control(grpc::Status (fake::v1::FakeNetworkControl::Stub::*method)(
                        grpc::ClientContext*, const Request&, Response*),
                    const Request& request) {
     Response response;
     auto context = LilacClient::Context();
-    grpc::Status status = ((*control_).*method)(context.get(), request, &response);
+    grpc::Status status =
+        ((*control_).*method)(context.get(), request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
 
   // Calls lilacd with a deadline; returns the status and fills `response`.
   template <typename Request, typename Response>
-  grpc::Status Call(grpc::Status (v1::Lilac::Stub::*method)(grpc::ClientContext*,
-                                                            const Request&,
-                                                            Response*),
+  grpc::Status Call(grpc::Status (v1::Lilac::Stub::*method)(
+                        grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
     auto context = LilacClient::Context();
     return ((client_->stub()).*method)(context.get(), request, response);
   }
 
-  // Per account, the sequence of the last frame a wait returned: waits move forward.
+  // Per account, the sequence of the last frame a wait returned: waits move
+  // forward.
   std::map<std::string, int64_t> frame_sequence_;
   std::unique_ptr<fake::FakeServer> network_;
   std::unique_ptr<fake::v1::FakeNetworkControl::Stub> control_;

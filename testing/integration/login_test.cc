@@ -1,5 +1,5 @@
-// Logins through lilacd's API against the fake network: success, refusals, unknown protocols
-// and settings, idempotency, logout, automatic reconnect.
+// Logins through lilacd's API against the fake network: success, refusals,
+// unknown protocols and settings, idempotency, logout, automatic reconnect.
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
@@ -18,9 +18,10 @@ TEST_F(LoginTest, ConnectsAndReportsProgress) {
   EXPECT_EQ(login->session().session(), "alice-key");
   EXPECT_FALSE(login->already_existed());
 
-  ASSERT_TRUE(client_->WaitFor(ConnectionIs("alice-key",
-                                            v1::CONNECTION_STATE_CONNECTING))
-                  .ok());
+  ASSERT_TRUE(
+      client_
+          ->WaitFor(ConnectionIs("alice-key", v1::CONNECTION_STATE_CONNECTING))
+          .ok());
   absl::StatusOr<v1::Event> connected = client_->WaitFor(
       ConnectionIs("alice-key", v1::CONNECTION_STATE_CONNECTED));
   ASSERT_TRUE(connected.ok()) << connected.status();
@@ -96,9 +97,9 @@ TEST_F(LoginTest, IllTypedOrUnknownSettingsAreRefusedWithTheKey) {
 
   // Nothing was left behind by the refused logins.
   v1::ListSessionsResponse sessions;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::ListSessions, v1::ListSessionsRequest(),
-                   &sessions)
-                  .ok());
+  ASSERT_TRUE(
+      Call(&v1::Lilac::Stub::ListSessions, v1::ListSessionsRequest(), &sessions)
+          .ok());
   EXPECT_EQ(sessions.sessions_size(), 0);
 }
 
@@ -117,10 +118,9 @@ TEST_F(LoginTest, UnknownSettingsCanBeIgnoredAndAreListed) {
   v1::LoginResponse response;
   ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, request, &response).ok());
   EXPECT_THAT(response.ignored_settings(), ::testing::ElementsAre("colour"));
-  EXPECT_TRUE(client_
-                  ->WaitFor(ConnectionIs("alice",
-                                         v1::CONNECTION_STATE_CONNECTED))
-                  .ok());
+  EXPECT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
 }
 
 TEST_F(LoginTest, LoginIsIdempotentPerKeyAndAnAccountHasOneKey) {
@@ -157,19 +157,18 @@ TEST_F(LoginTest, LogoutEndsTheSessionAndForgetsIt) {
 
   // The account can log in again, under any key.
   ASSERT_TRUE(Login("alice-again", "alice").ok());
-  EXPECT_TRUE(client_
-                  ->WaitFor(ConnectionIs("alice-again",
-                                         v1::CONNECTION_STATE_CONNECTED))
-                  .ok());
+  EXPECT_TRUE(
+      client_
+          ->WaitFor(ConnectionIs("alice-again", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
 }
 
 TEST_F(LoginTest, ReconnectsAutomaticallyAfterTheConnectionIsCut) {
   CreateAccount("alice");
   ASSERT_TRUE(Login("alice", "alice", "secret", "prpl-fake", {}, true).ok());
-  ASSERT_TRUE(client_
-                  ->WaitFor(ConnectionIs("alice",
-                                         v1::CONNECTION_STATE_CONNECTED))
-                  .ok());
+  ASSERT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
 
   fake::v1::DisconnectRequest cut;
   cut.set_account("alice");
@@ -181,8 +180,8 @@ TEST_F(LoginTest, ReconnectsAutomaticallyAfterTheConnectionIsCut) {
   EXPECT_TRUE(down->connection_changed().retryable());
   EXPECT_EQ(down->connection_changed().reconnect_attempt(), 1);
   EXPECT_GT(down->connection_changed().reconnect_in_ms(), 0);
-  absl::StatusOr<v1::Event> back = client_->WaitFor(
-      ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED));
+  absl::StatusOr<v1::Event> back =
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED));
   ASSERT_TRUE(back.ok()) << back.status();
 }
 

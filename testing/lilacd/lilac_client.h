@@ -15,8 +15,8 @@
 
 namespace lilac::testing {
 
-// A test's gRPC client of lilacd: the stub, plus a background reader of StreamEvents (every
-// session) that records events so tests can wait for them.
+// A test's gRPC client of lilacd: the stub, plus a background reader of
+// StreamEvents (every session) that records events so tests can wait for them.
 class LilacClient {
  public:
   explicit LilacClient(std::shared_ptr<grpc::Channel> channel);
@@ -24,8 +24,9 @@ class LilacClient {
 
   v1::Lilac::Stub& stub() { return *stub_; }
 
-  // Waits until an event after the last one matched satisfies `predicate`; later waits
-  // start after it, so a test can expect events in order. Fails after `timeout`.
+  // Waits until an event after the last one matched satisfies `predicate`;
+  // later waits start after it, so a test can expect events in order. Fails
+  // after `timeout`.
   absl::StatusOr<v1::Event> WaitFor(
       std::function<bool(const v1::Event&)> predicate,
       absl::Duration timeout = absl::Seconds(20));
@@ -48,14 +49,15 @@ class LilacClient {
   std::vector<v1::Event> events_ ABSL_GUARDED_BY(mutex_);
   size_t next_ ABSL_GUARDED_BY(mutex_) = 0;
   bool stream_ended_ ABSL_GUARDED_BY(mutex_) = false;
-  size_t seen_ ABSL_GUARDED_BY(mutex_) = 0;  // events a waiter has already scanned
+  size_t seen_ ABSL_GUARDED_BY(mutex_) =
+      0;  // events a waiter has already scanned
 };
 
 // Predicates for WaitFor.
 std::function<bool(const v1::Event&)> ConnectionIs(const std::string& session,
                                                    v1::ConnectionState state);
-std::function<bool(const v1::Event&)> EventOf(
-    const std::string& session, v1::Event::KindCase kind);
+std::function<bool(const v1::Event&)> EventOf(const std::string& session,
+                                              v1::Event::KindCase kind);
 
 }  // namespace lilac::testing
 
