@@ -78,6 +78,14 @@ void BuddyStatusChanged(PurpleBuddy* buddy, PurpleStatus*,
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
+// libpurple announces going online or offline with these instead of
+// buddy-status-changed.
+void BuddySignedOnOrOff(PurpleBuddy* buddy) {
+  BuddyStatusChanged(
+      buddy, nullptr,
+      purple_presence_get_active_status(purple_buddy_get_presence(buddy)));
+}
+
 }  // namespace
 
 void InstallBuddyListSignals() {
@@ -94,6 +102,10 @@ void InstallBuddyListSignals() {
                         PURPLE_CALLBACK(NodeAliased), nullptr);
   purple_signal_connect(blist, "buddy-status-changed", SignalHandle(),
                         PURPLE_CALLBACK(BuddyStatusChanged), nullptr);
+  purple_signal_connect(blist, "buddy-signed-on", SignalHandle(),
+                        PURPLE_CALLBACK(BuddySignedOnOrOff), nullptr);
+  purple_signal_connect(blist, "buddy-signed-off", SignalHandle(),
+                        PURPLE_CALLBACK(BuddySignedOnOrOff), nullptr);
 }
 
 }  // namespace lilac

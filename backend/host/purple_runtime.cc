@@ -95,8 +95,8 @@ absl::StatusOr<std::unique_ptr<PurpleRuntime>> PurpleRuntime::Init(
     return absl::InternalError("libpurple failed to initialise");
   }
   runtime->core_running_ = true;
-  // No conversation logs: they would put message text on disk, and libpurple's HTML logger
-  // leaks on messages with images.
+  // No conversation logs: they would put message text on disk, and libpurple's
+  // HTML logger leaks on messages with images.
   purple_prefs_set_bool("/purple/logging/log_ims", FALSE);
   purple_prefs_set_bool("/purple/logging/log_chats", FALSE);
   purple_prefs_set_bool("/purple/logging/log_system", FALSE);

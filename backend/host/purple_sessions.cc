@@ -366,7 +366,11 @@ void PurpleSessions::Teardown(LoopSession* session) {
   files_->RemoveAllOf(key);
   PurpleAccount* account = session->account;
   purple_account_set_enabled(account, kUiId, FALSE);
-  purple_account_disconnect(account);
+  // A failed connection is torn down by a libpurple timer; disconnecting now
+  // cancels it, so it cannot run after the account is deleted.
+  if (!purple_account_is_disconnected(account)) {
+    purple_account_disconnect(account);
+  }
   account->ui_data = nullptr;
   // Removes the account with its buddies, conversations and settings.
   purple_accounts_delete(account);
