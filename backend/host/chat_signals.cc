@@ -1,5 +1,6 @@
 // libpurple's chat signals: joined, join failed, left, subject, members leaving
 // or changing role, invitations.
+#include <memory>
 #include <string>
 
 #include "backend/host/c_string.h"
@@ -15,9 +16,28 @@ LoopSession* SessionOf(PurpleConversation* conv) {
   return PurpleSessions::SessionOf(purple_conversation_get_account(conv));
 }
 
-void ChatJoined(PurpleConversation* conv) {
-  LoopSession* session = SessionOf(conv);
-  if (session == nullptr) return;
+constexpr char kJoiningKey[] = "lilac-joining";
+constexpr char kSubjectSetterKey[] = "lilac-subject-setter";
+
+// A join being announced at the end of the current dispatch.
+struct PendingJoin {
+  std::string session;
+  std::string conversation;
+};
+
+gboolean AnnounceJoin(gpointer data) {
+  std::unique_ptr<PendingJoin> pending(static_cast<PendingJoin*>(data));
+  PurpleSessions* sessions = PurpleSessions::Get();
+  LoopSession* session =
+      sessions ? sessions->FindSession(pending->session) : nullptr;
+  if (session == nullptr) return G_SOURCE_REMOVE;
+  PurpleConversation* conv = purple_find_conversation_with_account(
+      PURPLE_CONV_TYPE_CHAT, pending->conversation.c_str(), session->account);
+  if (conv == nullptr ||
+      purple_conversation_get_data(conv, kJoiningKey) == nullptr) {
+    return G_SOURCE_REMOVE;
+  }
+  purple_conversation_set_data(conv, kJoiningKey, nullptr);
   const std::string room =
       RoomKeyOf(session, purple_conversation_get_name(conv));
   auto known = session->rooms.find(room);
@@ -28,12 +48,29 @@ void ChatJoined(PurpleConversation* conv) {
   joined->set_room(room);
   joined->set_nickname(OrEmpty(purple_conv_chat_get_nick(chat)));
   joined->set_subject(OrEmpty(purple_conv_chat_get_topic(chat)));
+  if (auto* setter = static_cast<char*>(
+          purple_conversation_get_data(conv, kSubjectSetterKey))) {
+    joined->set_subject_set_by(setter);
+    g_free(setter);
+    purple_conversation_set_data(conv, kSubjectSetterKey, nullptr);
+  }
   for (GList* item = purple_conv_chat_get_users(chat); item;
        item = item->next) {
     *joined->add_participants() = DescribeParticipant(
         chat, static_cast<PurpleConvChatBuddy*>(item->data));
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  sessions->Emit(session, std::move(event));
+  return G_SOURCE_REMOVE;
+}
+
+// libpurple signals the join before the plugin has set our nick and the
+// members; the event goes out once the plugin is done, with both.
+void ChatJoined(PurpleConversation* conv) {
+  LoopSession* session = SessionOf(conv);
+  if (session == nullptr) return;
+  purple_conversation_set_data(conv, kJoiningKey, GINT_TO_POINTER(1));
+  g_idle_add(AnnounceJoin,
+             new PendingJoin{session->key, purple_conversation_get_name(conv)});
 }
 
 void ChatLeft(PurpleConversation* conv) {
@@ -92,6 +129,13 @@ void ChatTopicChanged(PurpleConversation* conv, const char* who,
                       const char* topic) {
   LoopSession* session = SessionOf(conv);
   if (session == nullptr) return;
+  if (purple_conversation_get_data(conv, kJoiningKey) != nullptr) {
+    // Part of the join's announcement.
+    g_free(purple_conversation_get_data(conv, kSubjectSetterKey));
+    purple_conversation_set_data(conv, kSubjectSetterKey,
+                                 g_strdup(OrEmpty(who).c_str()));
+    return;
+  }
   v1::Event event;
   v1::ChatSubjectChanged* changed = event.mutable_chat_subject_changed();
   changed->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
@@ -140,6 +184,10 @@ gint ChatInvited(PurpleAccount* account, const char* inviter, const char* chat,
 }
 
 }  // namespace
+
+bool IsAnnouncingJoin(PurpleConversation* conv) {
+  return purple_conversation_get_data(conv, kJoiningKey) != nullptr;
+}
 
 void InstallChatSignals() {
   void* conversations = purple_conversations_get_handle();

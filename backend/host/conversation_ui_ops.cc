@@ -98,7 +98,7 @@ void WriteChat(PurpleConversation* conv, const char* who, const char* message,
 
 void ChatAddUsers(PurpleConversation* conv, GList* buddies, gboolean) {
   LoopSession* session = SessionOf(conv);
-  if (session == nullptr) return;
+  if (session == nullptr || IsAnnouncingJoin(conv)) return;
   PurpleConvChat* chat = PURPLE_CONV_CHAT(conv);
   v1::Event event;
   v1::ParticipantsJoined* joined = event.mutable_participants_joined();
@@ -113,7 +113,7 @@ void ChatAddUsers(PurpleConversation* conv, GList* buddies, gboolean) {
 void ChatRenameUser(PurpleConversation* conv, const char* old_name,
                     const char* new_name, const char*) {
   LoopSession* session = SessionOf(conv);
-  if (session == nullptr) return;
+  if (session == nullptr || IsAnnouncingJoin(conv)) return;
   v1::Event event;
   v1::ParticipantRenamed* renamed = event.mutable_participant_renamed();
   renamed->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));

@@ -180,19 +180,18 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
                     request.ignore_unknown_settings());
   if (!settings.ok()) return settings.status();
 
-  PurpleAccount* account = purple_accounts_find(request.username().c_str(),
-                                                request.protocol().c_str());
-  if (account != nullptr) {
-    if (LoopSession* other = SessionOf(account); other != nullptr) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(request.username(), " on ", request.protocol(),
-                       " is already logged in as session ", other->key));
-    }
-  } else {
-    account = purple_account_new(request.username().c_str(),
-                                 request.protocol().c_str());
-    purple_accounts_add(account);
+  // purple_account_new returns the existing account of this user if there is
+  // one: it searches every account itself (normalising each name), so a second
+  // purple_accounts_find here would double the cost of a login, which grows
+  // with the number of accounts.
+  PurpleAccount* account = purple_account_new(request.username().c_str(),
+                                              request.protocol().c_str());
+  if (LoopSession* other = SessionOf(account); other != nullptr) {
+    return absl::AlreadyExistsError(
+        absl::StrCat(request.username(), " on ", request.protocol(),
+                     " is already logged in as session ", other->key));
   }
+  purple_accounts_add(account);  // does nothing if it is already listed
 
   v1::Session description;
   description.set_session(request.session());
@@ -436,6 +435,12 @@ absl::StatusOr<v1::SetStatusResponse> PurpleSessions::SetStatus(
 namespace lilac {
 
 void PurpleSessions::EmitJoinFailure(LoopSession* session, v1::Event event) {
+  if (!recent_error_notice_.empty()) {
+    // The plugin explained the failure just before libpurple's signal.
+    v1::ChatJoinFailed* failed = event.mutable_chat_join_failed();
+    failed->set_message(recent_error_notice_);
+    failed->set_error(ClassifyChatJoinError(recent_error_notice_));
+  }
   join_failures_.emplace_back(session->key, std::move(event));
   if (join_failure_source_ != 0) return;
   join_failure_source_ = g_idle_add(
@@ -457,6 +462,18 @@ void PurpleSessions::EmitJoinFailure(LoopSession* session, v1::Event event) {
 }
 
 void PurpleSessions::NoteErrorNotice(const std::string& words) {
+  // Kept until the current dispatch is over, for a join failure signalled right
+  // after.
+  if (recent_error_notice_.empty()) {
+    g_idle_add(
+        [](gpointer) -> gboolean {
+          if (PurpleSessions::Get())
+            PurpleSessions::Get()->recent_error_notice_.clear();
+          return G_SOURCE_REMOVE;
+        },
+        nullptr);
+  }
+  recent_error_notice_ = words;
   for (auto& [key, event] : join_failures_) {
     v1::ChatJoinFailed* failed = event.mutable_chat_join_failed();
     if (!failed->message().empty()) continue;

@@ -114,6 +114,11 @@ class PurpleSessions {
   // The session an account belongs to, or null (accounts of sessions being torn
   // down too).
   static LoopSession* SessionOf(PurpleAccount* account);
+  // The session of a key, or null.
+  LoopSession* FindSession(const std::string& key) {
+    auto it = sessions_.find(key);
+    return it == sessions_.end() ? nullptr : it->second.get();
+  }
   // Records an event of `session`, unless it is logging out.
   void Emit(LoopSession* session, v1::Event event);
   // Connection callbacks.
@@ -162,6 +167,7 @@ class PurpleSessions {
   std::multimap<std::string, std::unique_ptr<PendingUserInfo>> user_info_;
   std::vector<std::pair<std::string, v1::Event>> join_failures_;
   guint join_failure_source_ = 0;
+  std::string recent_error_notice_;
   friend gboolean UserInfoTimeout(gpointer data);
 };
 

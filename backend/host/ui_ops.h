@@ -28,6 +28,10 @@ void SetFocusedConversation(struct _PurpleConversation* conv);
 // never closes those).
 void DeleteAuthorizationHandle(void* ui_handle);
 
+// True while a chat's join is waiting to be announced with its members: members added
+// meanwhile are part of that announcement.
+bool IsAnnouncingJoin(struct _PurpleConversation* conv);
+
 // The handle our signal connections are registered under.
 void* SignalHandle();
 
