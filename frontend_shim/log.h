@@ -1,0 +1,17 @@
+#ifndef LILAC_FRONTEND_SHIM_LOG_H_
+#define LILAC_FRONTEND_SHIM_LOG_H_
+
+#include "absl/strings/string_view.h"
+
+namespace lilac::shim {
+
+// One line on stderr, where Spectrum's backend logging collects it:
+// "<UTC time> spectrum2_lilac_backend[<pid>] <level>: <text>". Never pass
+// passwords.
+void LogInfo(absl::string_view text);
+void LogWarning(absl::string_view text);
+void LogError(absl::string_view text);
+
+}  // namespace lilac::shim
+
+#endif  // LILAC_FRONTEND_SHIM_LOG_H_

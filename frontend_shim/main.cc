@@ -1,0 +1,147 @@
+// spectrum2_lilac_backend: a Spectrum 2 backend on top of lilac. Spectrum
+// starts it exactly like spectrum2_libpurple_backend (docs/spectrum.md).
+#include <signal.h>
+#include <unistd.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "backend/server/lilac_server.h"
+#include "frontend_shim/config/command_line.h"
+#include "frontend_shim/config/shim_config.h"
+#include "frontend_shim/log.h"
+#include "frontend_shim/translate/backend_config.h"
+#include "frontend_shim/translate/session_bridge.h"
+#include "frontend_shim/wire/spectrum_connection.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+
+namespace lilac::shim {
+namespace {
+
+std::string RemoteTarget(const std::string& address) {
+  // gRPC understands "unix:/path" and "host:port" as they are.
+  return address;
+}
+
+int Run(int argc, char** argv) {
+  signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  absl::StatusOr<CommandLine> command_line = ParseCommandLine(args);
+  if (!command_line.ok()) {
+    LogError(command_line.status().message());
+    return 1;
+  }
+  if (!command_line->ignored.empty()) {
+    LogInfo(absl::StrCat("ignored options: ",
+                         absl::StrJoin(command_line->ignored, " ")));
+  }
+  absl::StatusOr<ShimConfig> config = LoadShimConfig(*command_line);
+  if (!config.ok()) {
+    LogError(config.status().message());
+    return 1;
+  }
+  for (const std::string& warning : config->warnings) LogWarning(warning);
+
+  // lilacd: in this process (each shim process has its own libpurple and
+  // private directory) or remote.
+  std::unique_ptr<LilacServer> server;
+  std::shared_ptr<grpc::Channel> channel;
+  if (config->lilacd.empty()) {
+    LilacServer::Options options;
+    options.host.plugin_dirs = config->plugin_dirs;
+    options.host.purple_debug = config->purple_debug;
+    absl::StatusOr<std::unique_ptr<LilacServer>> started =
+        LilacServer::Start(options);
+    if (!started.ok()) {
+      LogError(absl::StrCat("cannot start lilacd in-process: ",
+                            started.status().message()));
+      return 1;
+    }
+    server = *std::move(started);
+    channel = server->InProcessChannel();
+    LogInfo("lilacd runs in this process");
+  } else {
+    if (!config->plugin_dirs.empty()) {
+      LogWarning(
+          "[purple] plugins_dir is not used with a remote lilacd: "
+          "start lilacd with --plugin_dirs");
+    }
+    channel = grpc::CreateChannel(RemoteTarget(config->lilacd),
+                                  grpc::InsecureChannelCredentials());
+    LogInfo(absl::StrCat("using the remote lilacd at ", config->lilacd));
+  }
+
+  const std::string backend_config =
+      BuildBackendConfig(*config, DescribeProtocol(channel, *config));
+
+  SpectrumConnection::Options connection_options;
+  connection_options.host = config->spectrum_host;
+  connection_options.port = config->spectrum_port;
+  connection_options.max_frame_size = config->max_frame_size;
+  connection_options.ping_timeout = config->ping_timeout;
+  absl::StatusOr<std::unique_ptr<SpectrumConnection>> connection =
+      SpectrumConnection::Connect(connection_options);
+  if (!connection.ok()) {
+    LogError(connection.status().message());
+    return 1;
+  }
+  SpectrumConnection* spectrum = connection->get();
+  LogInfo(absl::StrCat("connected to Spectrum at ", config->spectrum_host, ":",
+                       config->spectrum_port, " (backend id ",
+                       config->backend_id, ")"));
+  {
+    pbnetwork::BackendConfig payload;
+    payload.set_config(backend_config);
+    pbnetwork::WrapperMessage wrapper;
+    wrapper.set_type(pbnetwork::WrapperMessage::TYPE_BACKEND_CONFIG);
+    wrapper.set_payload(payload.SerializeAsString());
+    if (absl::Status sent = spectrum->Send(wrapper); !sent.ok()) {
+      LogError(sent.message());
+      return 1;
+    }
+  }
+
+  SessionBridge::Options bridge_options;
+  bridge_options.protocol = config->protocol;
+  bridge_options.purple_settings = config->purple_settings;
+  bridge_options.request_contact = config->request_contact;
+  bridge_options.rpc_timeout = config->rpc_timeout;
+  bridge_options.enable_remove_buddy = config->enable_remove_buddy;
+  bridge_options.no_vcard_fetch = config->no_vcard_fetch;
+  bridge_options.default_avatar = config->default_avatar;
+  bridge_options.avatars_directory = config->avatars_directory;
+  bridge_options.web_directory = config->web_directory;
+  bridge_options.web_url = config->web_url;
+  bridge_options.web_maximgsize = config->web_maximgsize;
+  if (config->web_directory.empty() != config->web_url.empty()) {
+    LogWarning(
+        "web storage needs both service.web_directory and "
+        "service.web_url; images are sent as text notes");
+  }
+  std::string why;
+  {
+    SessionBridge bridge(channel, bridge_options,
+                         [spectrum](const pbnetwork::WrapperMessage& frame) {
+                           absl::Status sent = spectrum->Send(frame);
+                           if (!sent.ok()) LogError(sent.message());
+                         });
+    why = spectrum->Run([&bridge](pbnetwork::WrapperMessage frame) {
+      bridge.Enqueue(std::move(frame));
+    });
+    LogInfo(absl::StrCat("stopping: ", why));
+  }
+  server.reset();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace lilac::shim
+
+int main(int argc, char** argv) { return lilac::shim::Run(argc, argv); }

@@ -1,0 +1,55 @@
+#include "frontend_shim/translate/backend_config.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "frontend_shim/log.h"
+#include "grpcpp/client_context.h"
+#include "protos/lilac/v1/lilac.grpc.pb.h"
+
+namespace lilac::shim {
+
+std::optional<v1::Protocol> DescribeProtocol(
+    const std::shared_ptr<grpc::Channel>& channel, const ShimConfig& config) {
+  if (config.protocol == "any") return std::nullopt;
+  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
+  grpc::ClientContext context;
+  // Bounded: Spectrum's first PING must not wait for an unreachable lilacd.
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+  v1::ListProtocolsRequest request;
+  v1::ListProtocolsResponse response;
+  const grpc::Status status = stub->ListProtocols(&context, request, &response);
+  if (!status.ok()) {
+    LogError(absl::StrCat("cannot list lilacd's protocols (",
+                          status.error_message(),
+                          "); registration defaults are sent"));
+    return std::nullopt;
+  }
+  std::vector<std::string> ids;
+  for (const v1::Protocol& protocol : response.protocols()) {
+    if (protocol.id() == config.protocol) return protocol;
+    ids.push_back(protocol.id());
+  }
+  LogError(absl::StrCat("Protocol not found: ", config.protocol,
+                        "; lilacd has: ", absl::StrJoin(ids, ", ")));
+  return std::nullopt;
+}
+
+std::string BuildBackendConfig(const ShimConfig& config,
+                               const std::optional<v1::Protocol>& protocol) {
+  bool need_password = true;
+  bool need_registration = true;
+  if (protocol) {
+    need_password =
+        protocol->password_required() || protocol->password_optional();
+  }
+  if (config.server_mode || config.protocol == "prpl-irc") {
+    need_registration = false;
+  }
+  return absl::StrCat("[registration]\nneedPassword=", need_password ? 1 : 0,
+                      "\nneedRegistration=", need_registration ? 1 : 0,
+                      "\n[features]\nmuc=1\nrawxml=0\ndisable_jid_escaping=0\n"
+                      "receipts=1\n");
+}
+
+}  // namespace lilac::shim

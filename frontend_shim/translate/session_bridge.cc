@@ -1,0 +1,1034 @@
+#include "frontend_shim/translate/session_bridge.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "frontend_shim/log.h"
+#include "frontend_shim/translate/request_prompt.h"
+#include "frontend_shim/translate/wire_text.h"
+#include "grpcpp/support/sync_stream.h"
+
+namespace lilac::shim {
+namespace {
+
+using pbnetwork::WrapperMessage;
+
+std::string Describe(const grpc::Status& status) {
+  return absl::StrCat(status.error_code(), " ", status.error_message());
+}
+
+// Spectrum's error number for a Login call that failed before any event.
+int LoginErrorFor(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::ABORTED:
+      return pbnetwork::CONNECTION_ERROR_NETWORK_ERROR;  // retryable
+    case grpc::StatusCode::NOT_FOUND:
+      return pbnetwork::CONNECTION_ERROR_INVALID_USERNAME;  // no such prpl
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return pbnetwork::CONNECTION_ERROR_INVALID_SETTINGS;
+    default:
+      return pbnetwork::CONNECTION_ERROR_OTHER_ERROR;
+  }
+}
+
+bool ReadFile(const std::string& path, std::string* data) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream content;
+  content << in.rdbuf();
+  *data = content.str();
+  return true;
+}
+
+// Parses a payload with every required field and valid UTF-8, or logs why
+// the frame is dropped.
+template <typename T>
+bool ParsePayload(const WrapperMessage& frame, T* payload) {
+  const std::string type = WrapperMessage::Type_Name(frame.type());
+  if (!payload->ParseFromString(frame.payload())) {
+    T partial;
+    partial.ParsePartialFromString(frame.payload());
+    LogError(absl::StrCat(type, " frame dropped: payload is not a valid ",
+                          T::descriptor()->name(), " (missing: ",
+                          partial.InitializationErrorString(), ")"));
+    return false;
+  }
+  if (std::string field = FindInvalidUtf8Field(*payload); !field.empty()) {
+    LogError(absl::StrCat(type, " frame dropped: field '", field,
+                          "' is not valid UTF-8"));
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+SessionBridge::SessionBridge(std::shared_ptr<grpc::Channel> channel,
+                             Options options, SendFrame send)
+    : options_(std::move(options)),
+      send_(std::move(send)),
+      stub_(v1::Lilac::NewStub(std::move(channel))),
+      web_storage_(options_.web_directory, options_.web_url,
+                   options_.web_maximgsize),
+      translator_(
+          EventTranslator::Options{options_.request_contact, &web_storage_}) {
+  worker_ = std::thread([this] { RunWorker(); });
+  events_ = std::thread([this] { RunEvents(); });
+}
+
+SessionBridge::~SessionBridge() {
+  {
+    absl::MutexLock lock(&queue_mutex_);
+    stopping_ = true;
+    if (stream_context_ != nullptr) stream_context_->TryCancel();
+  }
+  worker_.join();
+  events_.join();
+  std::vector<std::string> sessions;
+  {
+    absl::MutexLock lock(&mutex_);
+    for (const auto& [session, user] : session_users_) {
+      sessions.push_back(session);
+    }
+    session_users_.clear();
+    users_.clear();
+  }
+  for (const std::string& session : sessions) {
+    v1::LogoutRequest request;
+    request.set_session(session);
+    v1::LogoutResponse response;
+    stub_->Logout(Context().get(), request, &response);
+  }
+}
+
+void SessionBridge::Enqueue(WrapperMessage frame) {
+  Post([this, frame = std::move(frame)] { HandleFrame(frame); });
+}
+
+void SessionBridge::Post(Task task) {
+  absl::MutexLock lock(&queue_mutex_);
+  queue_.push_back(std::move(task));
+}
+
+void SessionBridge::RunWorker() {
+  while (true) {
+    Task task;
+    {
+      absl::MutexLock lock(&queue_mutex_);
+      queue_mutex_.Await(absl::Condition(
+          +[](SessionBridge* self)
+               ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->queue_mutex_) {
+                 return self->stopping_ || !self->queue_.empty();
+               },
+          this));
+      if (stopping_) return;
+      task = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    task();
+  }
+}
+
+std::unique_ptr<grpc::ClientContext> SessionBridge::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(absl::ToChronoTime(absl::Now() + options_.rpc_timeout));
+  return context;
+}
+
+void SessionBridge::Send(const WrapperMessage& frame) { send_(frame); }
+
+void SessionBridge::RunEvents() {
+  absl::Duration backoff = options_.initial_backoff;
+  while (true) {
+    grpc::ClientContext context;
+    {
+      absl::MutexLock lock(&queue_mutex_);
+      if (stopping_) return;
+      stream_context_ = &context;
+    }
+    v1::StreamEventsRequest request;
+    request.set_all_sessions(true);
+    std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+        stub_->StreamEvents(&context, request);
+    v1::Event event;
+    bool received = false;
+    while (reader->Read(&event)) {
+      if (!received) {
+        received = true;
+        backoff = options_.initial_backoff;
+      }
+      HandleEvent(event);
+    }
+    const grpc::Status status = reader->Finish();
+    {
+      absl::MutexLock lock(&queue_mutex_);
+      stream_context_ = nullptr;
+      if (stopping_) return;
+    }
+    LogError(absl::StrCat("lilacd's event stream ended (", Describe(status),
+                          "); reconnecting in ",
+                          absl::FormatDuration(backoff)));
+    DisconnectEveryone("lilacd is unreachable");
+    {
+      absl::MutexLock lock(&queue_mutex_);
+      queue_mutex_.AwaitWithTimeout(
+          absl::Condition(
+              +[](bool* stopping) { return *stopping; }, &stopping_),
+          backoff);
+      if (stopping_) return;
+    }
+    backoff = std::min(backoff * 2, options_.max_backoff);
+  }
+}
+
+void SessionBridge::DisconnectEveryone(const std::string& why) {
+  absl::MutexLock lock(&mutex_);
+  for (auto& [jid, user] : users_) {
+    if (user.disconnected) continue;
+    user.disconnected = true;
+    user.connected = false;
+    pbnetwork::Disconnected disconnected;
+    disconnected.set_user(jid);
+    // Retryable: Spectrum logs the user in again.
+    disconnected.set_error(pbnetwork::CONNECTION_ERROR_OTHER_ERROR);
+    disconnected.set_message(why);
+    Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
+  }
+}
+
+void SessionBridge::HandleEvent(const v1::Event& event) {
+  EventTranslator::Output out;
+  std::string jid;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto session = session_users_.find(event.session());
+    if (session == session_users_.end()) return;  // not ours, or logged out
+    jid = session->second;
+    auto user = users_.find(jid);
+    if (user == users_.end()) return;
+    out = translator_.Translate(event, user->second, delivered_[jid],
+                                absl::Now());
+    // Sent under the lock, so frames of one user keep the events' order.
+    for (const WrapperMessage& frame : out.frames) Send(frame);
+  }
+  for (const std::string& line : out.log) LogInfo(line);
+  if (out.connected) Post([this, jid] { ApplyAfterConnect(jid); });
+  for (const v1::FileReceived& file : out.files) {
+    Post([this, jid, file] { OfferFile(jid, file); });
+  }
+}
+
+void SessionBridge::HandleFrame(const WrapperMessage& frame) {
+  switch (frame.type()) {
+    case WrapperMessage::TYPE_LOGIN: {
+      pbnetwork::Login login;
+      if (ParsePayload(frame, &login)) Login(login);
+      break;
+    }
+    case WrapperMessage::TYPE_LOGOUT: {
+      pbnetwork::Logout logout;
+      if (ParsePayload(frame, &logout)) Logout(logout);
+      break;
+    }
+    case WrapperMessage::TYPE_STATUS_CHANGED: {
+      pbnetwork::Status status;
+      if (ParsePayload(frame, &status)) ChangeStatus(status);
+      break;
+    }
+    case WrapperMessage::TYPE_BUDDY_CHANGED: {
+      pbnetwork::Buddy buddy;
+      if (ParsePayload(frame, &buddy)) ChangeBuddy(buddy);
+      break;
+    }
+    case WrapperMessage::TYPE_BUDDY_REMOVED: {
+      pbnetwork::Buddy buddy;
+      if (ParsePayload(frame, &buddy)) RemoveBuddy(buddy);
+      break;
+    }
+    case WrapperMessage::TYPE_CONV_MESSAGE: {
+      pbnetwork::ConversationMessage message;
+      if (ParsePayload(frame, &message)) SendMessage(message);
+      break;
+    }
+    case WrapperMessage::TYPE_JOIN_ROOM: {
+      pbnetwork::Room room;
+      if (ParsePayload(frame, &room)) JoinRoom(room);
+      break;
+    }
+    case WrapperMessage::TYPE_LEAVE_ROOM: {
+      pbnetwork::Room room;
+      if (ParsePayload(frame, &room)) LeaveRoom(room);
+      break;
+    }
+    case WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED: {
+      pbnetwork::ConversationMessage message;
+      if (ParsePayload(frame, &message)) SetSubject(message);
+      break;
+    }
+    case WrapperMessage::TYPE_VCARD: {
+      pbnetwork::VCard vcard;
+      if (ParsePayload(frame, &vcard)) HandleVCard(vcard);
+      break;
+    }
+    case WrapperMessage::TYPE_BUDDY_TYPING:
+    case WrapperMessage::TYPE_BUDDY_TYPED:
+    case WrapperMessage::TYPE_BUDDY_STOPPED_TYPING: {
+      pbnetwork::Buddy buddy;
+      if (ParsePayload(frame, &buddy)) SendTyping(frame.type(), buddy);
+      break;
+    }
+    case WrapperMessage::TYPE_ATTENTION: {
+      pbnetwork::ConversationMessage message;
+      if (ParsePayload(frame, &message)) SendAttention(message);
+      break;
+    }
+    case WrapperMessage::TYPE_BUDDIES: {
+      // Spectrum's stored roster (send_buddies_on_login, which we never
+      // ask for): the network's own list is authoritative.
+      pbnetwork::Buddies buddies;
+      if (ParsePayload(frame, &buddies)) {
+        LogInfo(absl::StrCat("BUDDIES with ", buddies.buddy_size(),
+                             " contacts ignored: the network's list is used"));
+      }
+      break;
+    }
+    case WrapperMessage::TYPE_RAW_XML:
+      LogInfo(absl::StrCat("RAW_XML of ", frame.payload().size(),
+                           " bytes ignored (raw XML mode is off)"));
+      break;
+    case WrapperMessage::TYPE_QUERY:
+      LogInfo("QUERY ignored: admin queries go to Spectrum, not backends");
+      break;
+    default:
+      LogError(absl::StrCat("frame of type ",
+                            WrapperMessage::Type_Name(frame.type()),
+                            " is not one Spectrum sends to backends; dropped"));
+      break;
+  }
+}
+
+std::string SessionBridge::SessionOf(const std::string& user,
+                                     const char* what) {
+  absl::MutexLock lock(&mutex_);
+  auto it = users_.find(user);
+  if (it == users_.end() || it->second.disconnected) {
+    LogWarning(
+        absl::StrCat(what, " for ", user, ", who is not logged in; dropped"));
+    return "";
+  }
+  return it->second.session;
+}
+
+void SessionBridge::Login(const pbnetwork::Login& login) {
+  v1::LoginRequest request;
+  if (options_.protocol == "any") {
+    const size_t dot = login.legacyname().find('.');
+    if (dot == std::string::npos || dot == 0) {
+      pbnetwork::Disconnected disconnected;
+      disconnected.set_user(login.user());
+      disconnected.set_error(pbnetwork::CONNECTION_ERROR_INVALID_USERNAME);
+      disconnected.set_message(
+          "With protocol=any the legacy name is <prpl-id>.<username>");
+      Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
+      return;
+    }
+    request.set_protocol(login.legacyname().substr(0, dot));
+    request.set_username(login.legacyname().substr(dot + 1));
+  } else {
+    request.set_protocol(options_.protocol);
+    request.set_username(login.legacyname());
+  }
+  std::string old_session;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto existing = users_.find(login.user());
+    if (existing != users_.end()) {
+      // A LOGIN without LOGOUT: start over.
+      old_session = existing->second.session;
+      session_users_.erase(old_session);
+      users_.erase(existing);
+    }
+    UserState& user = users_[login.user()];
+    user.user = login.user();
+    user.legacy_name = login.legacyname();
+    user.protocol = request.protocol();
+    user.username = request.username();
+    user.session = absl::StrCat("spectrum:", getpid(), ":", ++next_login_, ":",
+                                login.user());
+    session_users_[user.session] = login.user();
+    request.set_session(user.session);
+  }
+  if (!old_session.empty()) {
+    v1::LogoutRequest logout;
+    logout.set_session(old_session);
+    v1::LogoutResponse ignored;
+    stub_->Logout(Context().get(), logout, &ignored);
+  }
+  request.set_password(login.password());
+  for (const auto& [key, value] : options_.purple_settings) {
+    (*request.mutable_settings())[key] = value;
+  }
+  request.set_ignore_unknown_settings(true);
+  LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
+                       " on ", request.protocol()));
+  v1::LoginResponse response;
+  const grpc::Status status = stub_->Login(Context().get(), request, &response);
+  absl::MutexLock lock(&mutex_);
+  auto user = users_.find(login.user());
+  if (user == users_.end() || user->second.session != request.session()) {
+    return;  // logged out meanwhile
+  }
+  if (!status.ok()) {
+    LogError(
+        absl::StrCat("login of ", login.user(), " failed: ", Describe(status)));
+    if (!user->second.disconnected) {
+      user->second.disconnected = true;
+      pbnetwork::Disconnected disconnected;
+      disconnected.set_user(login.user());
+      disconnected.set_error(LoginErrorFor(status));
+      disconnected.set_message(status.error_message());
+      Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
+    }
+    return;
+  }
+  std::vector<std::string> fresh;
+  for (const std::string& key : response.ignored_settings()) {
+    if (logged_ignored_settings_
+            .insert(absl::StrCat(request.protocol(), "/", key))
+            .second) {
+      fresh.push_back(key);
+    }
+  }
+  if (!fresh.empty()) {
+    LogWarning(absl::StrCat("[purple] keys unknown to ", request.protocol(),
+                            ", ignored: ", absl::StrJoin(fresh, ", ")));
+  }
+}
+
+void SessionBridge::Logout(const pbnetwork::Logout& logout) {
+  std::string session;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(logout.user());
+    if (it == users_.end()) {
+      LogInfo(
+          absl::StrCat("LOGOUT for ", logout.user(), ", who is not logged in"));
+      return;
+    }
+    session = it->second.session;
+    // Nothing more is sent for this user from now on.
+    session_users_.erase(session);
+    users_.erase(it);
+  }
+  LogInfo(absl::StrCat("LOGOUT ", logout.user()));
+  v1::LogoutRequest request;
+  request.set_session(session);
+  v1::LogoutResponse response;
+  const grpc::Status status =
+      stub_->Logout(Context().get(), request, &response);
+  if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) {
+    LogWarning(
+        absl::StrCat("logout of ", logout.user(), ": ", Describe(status)));
+  }
+}
+
+void SessionBridge::ChangeStatus(const pbnetwork::Status& status) {
+  v1::SetStatusRequest request;
+  request.set_presence(PresenceFromStatus(status.status()));
+  request.set_message(status.statusmessage());
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(status.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("STATUS_CHANGED for ", status.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    request.set_session(it->second.session);
+    if (!it->second.connected) {
+      it->second.pending_status = request;  // applied on CONNECTED
+      return;
+    }
+  }
+  v1::SetStatusResponse response;
+  const grpc::Status result =
+      stub_->SetStatus(Context().get(), request, &response);
+  if (!result.ok()) {
+    LogWarning(
+        absl::StrCat("status of ", status.username(), ": ", Describe(result)));
+  }
+}
+
+void SessionBridge::ChangeBuddy(const pbnetwork::Buddy& buddy) {
+  if (buddy.buddyname() == options_.request_contact) return;
+  std::string session;
+  uint64_t authorization = 0;
+  bool known = false;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(buddy.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("BUDDY_CHANGED for ", buddy.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    session = it->second.session;
+    auto pending = it->second.authorizations.find(buddy.buddyname());
+    if (pending != it->second.authorizations.end()) {
+      authorization = pending->second;
+      it->second.authorizations.erase(pending);
+    }
+    known = it->second.buddies.count(buddy.buddyname()) > 0;
+  }
+  if (authorization != 0) {
+    v1::AnswerAuthorizationRequest request;
+    request.set_session(session);
+    request.set_authorization_id(authorization);
+    request.set_accept(true);
+    v1::AnswerAuthorizationResponse response;
+    const grpc::Status status =
+        stub_->AnswerAuthorization(Context().get(), request, &response);
+    if (!status.ok()) {
+      LogWarning(absl::StrCat("accepting ", buddy.buddyname(), " for ",
+                              buddy.username(), ": ", Describe(status)));
+    }
+  }
+  v1::BuddyResponse response;
+  grpc::Status status;
+  if (known) {
+    v1::UpdateBuddyRequest request;
+    request.set_session(session);
+    request.set_name(buddy.buddyname());
+    if (!buddy.alias().empty()) request.set_alias(buddy.alias());
+    for (const std::string& group : buddy.group()) request.add_groups(group);
+    status = stub_->UpdateBuddy(Context().get(), request, &response);
+  } else {
+    v1::AddBuddyRequest request;
+    request.set_session(session);
+    request.set_name(buddy.buddyname());
+    request.set_alias(buddy.alias());
+    for (const std::string& group : buddy.group()) request.add_groups(group);
+    status = stub_->AddBuddy(Context().get(), request, &response);
+  }
+  if (!status.ok()) {
+    LogWarning(absl::StrCat("buddy ", buddy.buddyname(), " of ",
+                            buddy.username(), ": ", Describe(status)));
+  }
+}
+
+void SessionBridge::RemoveBuddy(const pbnetwork::Buddy& buddy) {
+  if (buddy.buddyname() == options_.request_contact) return;
+  std::string session;
+  uint64_t authorization = 0;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(buddy.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("BUDDY_REMOVED for ", buddy.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    session = it->second.session;
+    auto pending = it->second.authorizations.find(buddy.buddyname());
+    if (pending != it->second.authorizations.end()) {
+      authorization = pending->second;
+      it->second.authorizations.erase(pending);
+    }
+  }
+  if (authorization != 0) {
+    v1::AnswerAuthorizationRequest request;
+    request.set_session(session);
+    request.set_authorization_id(authorization);
+    request.set_accept(false);
+    v1::AnswerAuthorizationResponse response;
+    stub_->AnswerAuthorization(Context().get(), request, &response);
+    return;
+  }
+  if (!options_.enable_remove_buddy) {
+    LogInfo(absl::StrCat("not removing ", buddy.buddyname(), " of ",
+                         buddy.username(),
+                         " on the network: service.enable_remove_buddy is "
+                         "off"));
+    return;
+  }
+  v1::RemoveBuddyRequest request;
+  request.set_session(session);
+  request.set_name(buddy.buddyname());
+  v1::BuddyResponse response;
+  const grpc::Status status =
+      stub_->RemoveBuddy(Context().get(), request, &response);
+  if (!status.ok()) {
+    LogWarning(
+        absl::StrCat("removing ", buddy.buddyname(), ": ", Describe(status)));
+  }
+}
+
+void SessionBridge::SendHelperMessage(const std::string& user,
+                                      const std::string& text) {
+  absl::MutexLock lock(&mutex_);
+  auto it = users_.find(user);
+  if (it == users_.end() || it->second.disconnected) return;
+  std::vector<WrapperMessage> frames;
+  translator_.AddHelperMessage(it->second, text, &frames);
+  for (const WrapperMessage& frame : frames) Send(frame);
+}
+
+void SessionBridge::SendMessage(const pbnetwork::ConversationMessage& message) {
+  if (message.buddyname() == options_.request_contact) {
+    AnswerRequest(message.username(), message.message());
+    return;
+  }
+  std::string session;
+  std::string room;
+  std::string private_to;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(message.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("CONV_MESSAGE for ", message.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    session = it->second.session;
+    const std::string& name = message.buddyname();
+    if (it->second.rooms.count(name)) {
+      room = name;
+    } else if (size_t slash = name.rfind('/');
+               slash != std::string::npos &&
+               it->second.rooms.count(name.substr(0, slash))) {
+      room = name.substr(0, slash);
+      private_to = name.substr(slash + 1);
+    }
+  }
+  v1::SendMessageResponse response;
+  grpc::Status status;
+  if (!room.empty()) {
+    v1::SendChatMessageRequest request;
+    request.set_session(session);
+    request.set_room(room);
+    request.set_text(message.message());
+    request.set_html(message.xhtml());
+    request.set_client_message_id(message.id());
+    request.set_private_to(private_to);
+    status = stub_->SendChatMessage(Context().get(), request, &response);
+  } else {
+    v1::SendMessageRequest request;
+    request.set_session(session);
+    request.set_to(message.buddyname());
+    request.set_text(message.message());
+    request.set_html(message.xhtml());
+    request.set_client_message_id(message.id());
+    status = stub_->SendMessage(Context().get(), request, &response);
+  }
+  if (!status.ok() || !response.accepted()) {
+    const std::string why =
+        status.ok() ? response.error() : status.error_message();
+    LogWarning(absl::StrCat("message from ", message.username(), " to ",
+                            message.buddyname(), " not sent: ", why));
+    SendHelperMessage(message.username(),
+                      absl::StrCat("Your message to ", message.buddyname(),
+                                   " was not delivered: ", why));
+    return;
+  }
+  if (!message.id().empty() && private_to.empty() && room.empty()) {
+    pbnetwork::ConversationMessage ack;
+    ack.set_username(message.username());
+    ack.set_buddyname(message.buddyname());
+    ack.set_message("");
+    ack.set_id(message.id());
+    absl::MutexLock lock(&mutex_);
+    if (users_.count(message.username())) {
+      Send(WrapFrame(WrapperMessage::TYPE_CONV_MESSAGE_ACK, ack));
+    }
+  }
+  // The user answered, so they saw the conversation (Facebook then marks
+  // it read and stops replaying it).
+  v1::MarkReadRequest read;
+  read.set_session(session);
+  read.set_conversation(room.empty() ? message.buddyname() : room);
+  read.set_chat(!room.empty());
+  v1::MarkReadResponse ignored;
+  stub_->MarkRead(Context().get(), read, &ignored);
+}
+
+void SessionBridge::AnswerRequest(const std::string& user,
+                                  const std::string& reply) {
+  auto [wanted_id, text] = SplitRequestId(reply);
+  std::string session;
+  v1::RequestOpened request;
+  std::string problem;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(user);
+    if (it == users_.end() || it->second.disconnected) return;
+    session = it->second.session;
+    auto& requests = it->second.requests;
+    if (requests.empty()) {
+      problem = "There is no open request to answer.";
+    } else if (wanted_id == 0) {
+      request = requests.begin()->second;
+    } else if (auto found = requests.find(wanted_id); found != requests.end()) {
+      request = found->second;
+    } else {
+      problem = absl::StrCat("There is no open request #", wanted_id, ".");
+    }
+  }
+  if (!problem.empty()) {
+    SendHelperMessage(user, problem);
+    return;
+  }
+  auto parsed = ParseRequestReply(request, text);
+  if (!parsed.ok()) {
+    SendHelperMessage(user, absl::StrCat("[Request #", request.request_id(),
+                                         "] ", parsed.status().message()));
+    return;
+  }
+  grpc::Status status;
+  if (std::holds_alternative<CancelAnswer>(*parsed)) {
+    v1::CancelRequestRequest cancel;
+    cancel.set_session(session);
+    cancel.set_request_id(request.request_id());
+    v1::CancelRequestResponse response;
+    status = stub_->CancelRequest(Context().get(), cancel, &response);
+  } else {
+    v1::AnswerRequestRequest answer =
+        std::get<v1::AnswerRequestRequest>(*std::move(parsed));
+    answer.set_session(session);
+    answer.set_request_id(request.request_id());
+    v1::AnswerRequestResponse response;
+    status = stub_->AnswerRequest(Context().get(), answer, &response);
+  }
+  if (!status.ok()) {
+    SendHelperMessage(user,
+                      absl::StrCat("[Request #", request.request_id(),
+                                   "] not answered: ", status.error_message()));
+    return;
+  }
+  absl::MutexLock lock(&mutex_);
+  if (auto it = users_.find(user); it != users_.end()) {
+    it->second.requests.erase(request.request_id());
+  }
+}
+
+void SessionBridge::SendJoinError(const std::string& user,
+                                  const std::string& room, int flag,
+                                  const std::string& message) {
+  absl::MutexLock lock(&mutex_);
+  auto it = users_.find(user);
+  if (it == users_.end()) return;
+  auto joined = it->second.rooms.find(room);
+  if (joined == it->second.rooms.end()) return;
+  pbnetwork::Participant self;
+  self.set_username(user);
+  self.set_room(room);
+  self.set_nickname(joined->second.nickname);
+  self.set_flag(flag);
+  self.set_status(pbnetwork::STATUS_NONE);
+  self.set_statusmessage(message);
+  Send(WrapFrame(WrapperMessage::TYPE_PARTICIPANT_CHANGED, self));
+  it->second.rooms.erase(joined);
+}
+
+void SessionBridge::JoinRoom(const pbnetwork::Room& room) {
+  v1::JoinChatRequest request;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(room.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("JOIN_ROOM for ", room.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    RoomState& state = it->second.rooms[room.room()];
+    state.room = room.room();
+    state.nickname = room.nickname();
+    state.password = room.password();
+    state.joined = false;
+    if (!it->second.connected) {
+      it->second.pending_joins.push_back(room.room());
+      return;
+    }
+    request.set_session(it->second.session);
+  }
+  request.set_room(room.room());
+  request.set_nickname(room.nickname());
+  request.set_password(room.password());
+  v1::JoinChatResponse response;
+  const grpc::Status status =
+      stub_->JoinChat(Context().get(), request, &response);
+  if (!status.ok()) {
+    LogWarning(absl::StrCat("joining ", room.room(), " for ", room.username(),
+                            ": ", Describe(status)));
+    SendJoinError(room.username(), room.room(),
+                  pbnetwork::PARTICIPANT_FLAG_ROOM_NOT_FOUND,
+                  status.error_message());
+  }
+}
+
+void SessionBridge::LeaveRoom(const pbnetwork::Room& room) {
+  std::string session;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(room.username());
+    if (it == users_.end()) return;
+    it->second.rooms.erase(room.room());
+    auto& pending = it->second.pending_joins;
+    pending.erase(std::remove(pending.begin(), pending.end(), room.room()),
+                  pending.end());
+    if (!it->second.connected) return;
+    session = it->second.session;
+  }
+  v1::LeaveChatRequest request;
+  request.set_session(session);
+  request.set_room(room.room());
+  v1::LeaveChatResponse response;
+  stub_->LeaveChat(Context().get(), request, &response);
+}
+
+void SessionBridge::SetSubject(const pbnetwork::ConversationMessage& message) {
+  const std::string session =
+      SessionOf(message.username(), "ROOM_SUBJECT_CHANGED");
+  if (session.empty()) return;
+  v1::SetChatSubjectRequest request;
+  request.set_session(session);
+  request.set_room(message.buddyname());
+  request.set_subject(message.message());
+  v1::SetChatSubjectResponse response;
+  const grpc::Status status =
+      stub_->SetChatSubject(Context().get(), request, &response);
+  if (!status.ok()) {
+    LogWarning(absl::StrCat("subject of ", message.buddyname(), ": ",
+                            Describe(status)));
+  }
+}
+
+void SessionBridge::HandleVCard(const pbnetwork::VCard& vcard) {
+  std::string session;
+  std::string name = vcard.buddyname();
+  std::string room;
+  std::string local_alias;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(vcard.username());
+    if (it == users_.end() || it->second.disconnected) {
+      LogWarning(absl::StrCat("VCARD for ", vcard.username(),
+                              ", who is not logged in; dropped"));
+      return;
+    }
+    session = it->second.session;
+    if (size_t slash = name.rfind('/');
+        slash != std::string::npos &&
+        it->second.rooms.count(name.substr(0, slash))) {
+      room = name.substr(0, slash);
+      name = name.substr(slash + 1);
+    }
+    if (auto buddy = it->second.buddies.find(name);
+        buddy != it->second.buddies.end()) {
+      local_alias = buddy->second.alias();
+    }
+  }
+  if (vcard.has_photo() && vcard.buddyname().empty()) {
+    // The user published their own vCard.
+    v1::SetProfileRequest request;
+    request.set_session(session);
+    if (vcard.has_nickname()) request.set_nickname(vcard.nickname());
+    request.set_avatar(vcard.photo());
+    v1::SetProfileResponse response;
+    const grpc::Status status =
+        stub_->SetProfile(Context().get(), request, &response);
+    if (!status.ok()) {
+      LogWarning(absl::StrCat("own vCard of ", vcard.username(), ": ",
+                              Describe(status)));
+    }
+    return;
+  }
+  pbnetwork::VCard reply;
+  reply.set_username(vcard.username());
+  reply.set_buddyname(vcard.buddyname());
+  reply.set_id(vcard.id());  // echoed unchanged, whatever happens
+  if (options_.no_vcard_fetch && room.empty()) {
+    reply.set_fullname(local_alias);
+    reply.set_nickname(local_alias);
+    v1::GetBuddyIconRequest request;
+    request.set_session(session);
+    request.set_name(name);
+    v1::GetBuddyIconResponse icon;
+    if (stub_->GetBuddyIcon(Context().get(), request, &icon).ok()) {
+      reply.set_photo(icon.data());
+    }
+  } else {
+    v1::GetUserInfoRequest request;
+    request.set_session(session);
+    request.set_name(name);
+    request.set_room(room);
+    v1::GetUserInfoResponse response;
+    const grpc::Status status =
+        stub_->GetUserInfo(Context().get(), request, &response);
+    if (status.ok()) {
+      reply.set_fullname(response.info().full_name());
+      reply.set_nickname(response.info().nickname());
+      if (!response.info().avatar().empty()) {
+        reply.set_photo(response.info().avatar());
+      }
+    } else {
+      LogWarning(absl::StrCat("vCard of ", vcard.buddyname(), " for ",
+                              vcard.username(), ": ", Describe(status)));
+      reply.set_nickname(local_alias);
+    }
+  }
+  absl::MutexLock lock(&mutex_);
+  if (users_.count(vcard.username())) {
+    Send(WrapFrame(WrapperMessage::TYPE_VCARD, reply));
+  }
+}
+
+void SessionBridge::SendTyping(WrapperMessage::Type type,
+                               const pbnetwork::Buddy& buddy) {
+  bool chat = false;
+  std::string session;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(buddy.username());
+    if (it == users_.end() || !it->second.connected) return;
+    session = it->second.session;
+    chat = it->second.rooms.count(buddy.buddyname()) > 0;
+  }
+  if (!chat) {
+    v1::SendTypingRequest request;
+    request.set_session(session);
+    request.set_to(buddy.buddyname());
+    request.set_state(type == WrapperMessage::TYPE_BUDDY_TYPING
+                          ? v1::TYPING_STATE_TYPING
+                          : (type == WrapperMessage::TYPE_BUDDY_TYPED
+                                 ? v1::TYPING_STATE_PAUSED
+                                 : v1::TYPING_STATE_STOPPED));
+    v1::SendTypingResponse response;
+    stub_->SendTyping(Context().get(), request, &response);
+  }
+  // A chat state means the conversation is open on the client: mark it read
+  // (what upstream's docs ask clients to do for Facebook).
+  v1::MarkReadRequest read;
+  read.set_session(session);
+  read.set_conversation(buddy.buddyname());
+  read.set_chat(chat);
+  v1::MarkReadResponse ignored;
+  stub_->MarkRead(Context().get(), read, &ignored);
+}
+
+void SessionBridge::SendAttention(
+    const pbnetwork::ConversationMessage& message) {
+  const std::string session = SessionOf(message.username(), "ATTENTION");
+  if (session.empty()) return;
+  v1::SendAttentionRequest request;
+  request.set_session(session);
+  request.set_to(message.buddyname());
+  v1::SendAttentionResponse response;
+  const grpc::Status status =
+      stub_->SendAttention(Context().get(), request, &response);
+  if (!status.ok()) {
+    LogWarning(absl::StrCat("attention to ", message.buddyname(), ": ",
+                            Describe(status)));
+  }
+}
+
+void SessionBridge::ApplyAfterConnect(const std::string& jid) {
+  std::optional<v1::SetStatusRequest> status;
+  std::vector<pbnetwork::Room> joins;
+  std::string session;
+  std::string legacy_name;
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(jid);
+    if (it == users_.end() || !it->second.connected) return;
+    UserState& user = it->second;
+    session = user.session;
+    legacy_name = user.legacy_name;
+    status = std::move(user.pending_status);
+    user.pending_status.reset();
+    for (const std::string& room : user.pending_joins) {
+      auto state = user.rooms.find(room);
+      if (state == user.rooms.end()) continue;
+      pbnetwork::Room join;
+      join.set_username(jid);
+      join.set_room(room);
+      join.set_nickname(state->second.nickname);
+      join.set_password(state->second.password);
+      joins.push_back(join);
+    }
+    user.pending_joins.clear();
+  }
+  if (status) {
+    v1::SetStatusResponse response;
+    stub_->SetStatus(Context().get(), *status, &response);
+  }
+  std::string avatar;
+  if (!options_.avatars_directory.empty() &&
+      ReadFile(absl::StrCat(options_.avatars_directory, "/", legacy_name),
+               &avatar)) {
+  } else if (!options_.default_avatar.empty()) {
+    ReadFile(options_.default_avatar, &avatar);
+  }
+  if (!avatar.empty()) {
+    v1::SetProfileRequest request;
+    request.set_session(session);
+    request.set_avatar(avatar);
+    v1::SetProfileResponse response;
+    const grpc::Status result =
+        stub_->SetProfile(Context().get(), request, &response);
+    if (!result.ok()) {
+      LogWarning(absl::StrCat("avatar of ", jid, ": ", Describe(result)));
+    }
+  }
+  for (const pbnetwork::Room& join : joins) JoinRoom(join);
+}
+
+void SessionBridge::OfferFile(const std::string& jid,
+                              const v1::FileReceived& file) {
+  const std::string session = SessionOf(jid, "incoming file");
+  if (session.empty()) return;
+  std::string text;
+  pbnetwork::ConversationMessage message;
+  if (!web_storage_.enabled()) {
+    text = absl::StrCat("[file '", file.filename(), "' (", file.size(),
+                        " bytes) not shown: web storage is not configured]");
+  } else {
+    v1::FetchFileRequest request;
+    request.set_session(session);
+    request.set_file_id(file.file_id());
+    v1::FetchFileResponse response;
+    const grpc::Status status =
+        stub_->FetchFile(Context().get(), request, &response);
+    absl::StatusOr<std::string> url =
+        status.ok()
+            ? web_storage_.StoreImage(response.data(), response.mime_type())
+            : absl::UnavailableError(status.error_message());
+    if (url.ok()) {
+      text = absl::StrCat(file.filename(), ": ", *url);
+      pbnetwork::Attachment* attachment = message.add_attachment();
+      attachment->set_url(*url);
+      attachment->set_mimetype(response.mime_type());
+      attachment->set_description(file.filename());
+    } else {
+      text = absl::StrCat("[file '", file.filename(),
+                          "' not shown: ", url.status().message(), "]");
+    }
+  }
+  message.set_username(jid);
+  message.set_buddyname(file.from());
+  message.set_message(text);
+  absl::MutexLock lock(&mutex_);
+  if (auto it = users_.find(jid);
+      it != users_.end() && !it->second.disconnected) {
+    Send(WrapFrame(WrapperMessage::TYPE_CONV_MESSAGE, message));
+  }
+}
+
+}  // namespace lilac::shim

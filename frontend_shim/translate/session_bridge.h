@@ -1,0 +1,125 @@
+#ifndef LILAC_FRONTEND_SHIM_TRANSLATE_SESSION_BRIDGE_H_
+#define LILAC_FRONTEND_SHIM_TRANSLATE_SESSION_BRIDGE_H_
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "frontend_shim/translate/event_translator.h"
+#include "frontend_shim/translate/user_state.h"
+#include "frontend_shim/web_storage/web_storage.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "protos/spectrum/protocol.pb.h"
+
+namespace lilac::shim {
+
+// Ties Spectrum's users to lilac sessions. Frames from Spectrum are queued
+// and handled in order on a worker thread that calls lilacd; lilac's events
+// are followed on a second thread and turned into frames. Neither ever
+// blocks the thread that reads Spectrum's socket.
+class SessionBridge {
+ public:
+  struct Options {
+    // [service] protocol: a prpl id or "any".
+    std::string protocol;
+    // [purple] settings, passed to every login as text.
+    std::map<std::string, std::string> purple_settings;
+    std::string request_contact = "lilac-requests";
+    absl::Duration rpc_timeout = absl::Seconds(20);
+    bool enable_remove_buddy = false;
+    bool no_vcard_fetch = false;
+    std::string default_avatar;
+    std::string avatars_directory;
+    std::string web_directory;
+    std::string web_url;
+    uint64_t web_maximgsize = 1000000;
+    // Remote lilacd: on a lost event stream, users get a retryable
+    // DISCONNECTED and the stream is re-opened with backoff.
+    absl::Duration initial_backoff = absl::Milliseconds(200);
+    absl::Duration max_backoff = absl::Seconds(10);
+  };
+  using SendFrame = std::function<void(const pbnetwork::WrapperMessage&)>;
+
+  SessionBridge(std::shared_ptr<grpc::Channel> channel, Options options,
+                SendFrame send);
+  // Stops both threads; logs every session of ours out of lilacd.
+  ~SessionBridge();
+
+  // Queues a frame from Spectrum (never blocks).
+  void Enqueue(pbnetwork::WrapperMessage frame);
+
+ private:
+  using Task = absl::AnyInvocable<void()>;
+  void Post(Task task);
+  void RunWorker();
+  void RunEvents();
+  void HandleFrame(const pbnetwork::WrapperMessage& frame);
+  void HandleEvent(const v1::Event& event);
+  // Everyone loses their session (the event stream broke).
+  void DisconnectEveryone(const std::string& why);
+
+  void Login(const pbnetwork::Login& login);
+  void Logout(const pbnetwork::Logout& logout);
+  void ChangeStatus(const pbnetwork::Status& status);
+  void ChangeBuddy(const pbnetwork::Buddy& buddy);
+  void RemoveBuddy(const pbnetwork::Buddy& buddy);
+  void SendMessage(const pbnetwork::ConversationMessage& message);
+  void AnswerRequest(const std::string& user, const std::string& reply);
+  void JoinRoom(const pbnetwork::Room& room);
+  void LeaveRoom(const pbnetwork::Room& room);
+  void SetSubject(const pbnetwork::ConversationMessage& message);
+  void HandleVCard(const pbnetwork::VCard& vcard);
+  void SendTyping(pbnetwork::WrapperMessage::Type type,
+                  const pbnetwork::Buddy& buddy);
+  void SendAttention(const pbnetwork::ConversationMessage& message);
+  // What was queued before CONNECTED: status, joins, own avatar.
+  void ApplyAfterConnect(const std::string& user);
+  void OfferFile(const std::string& user, const v1::FileReceived& file);
+
+  // A context with the RPC deadline.
+  std::unique_ptr<grpc::ClientContext> Context() const;
+  // The session key of a logged-in user, or empty (and a log line).
+  std::string SessionOf(const std::string& user, const char* what);
+  void SendHelperMessage(const std::string& user, const std::string& text);
+  void SendJoinError(const std::string& user, const std::string& room, int flag,
+                     const std::string& message);
+  void Send(const pbnetwork::WrapperMessage& frame);
+
+  const Options options_;
+  const SendFrame send_;
+  std::unique_ptr<v1::Lilac::Stub> stub_;
+  WebStorage web_storage_;
+  EventTranslator translator_;
+
+  absl::Mutex mutex_;
+  // By user JID.
+  std::map<std::string, UserState> users_ ABSL_GUARDED_BY(mutex_);
+  // Session key → user JID.
+  std::map<std::string, std::string> session_users_ ABSL_GUARDED_BY(mutex_);
+  // Per user JID, across logins.
+  std::map<std::string, DeliveredMessages> delivered_ ABSL_GUARDED_BY(mutex_);
+  uint64_t next_login_ ABSL_GUARDED_BY(mutex_) = 0;
+  std::set<std::string> logged_ignored_settings_ ABSL_GUARDED_BY(mutex_);
+
+  absl::Mutex queue_mutex_;
+  std::deque<Task> queue_ ABSL_GUARDED_BY(queue_mutex_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mutex_) = false;
+  grpc::ClientContext* stream_context_ ABSL_GUARDED_BY(queue_mutex_) = nullptr;
+
+  std::thread worker_;
+  std::thread events_;
+};
+
+}  // namespace lilac::shim
+
+#endif  // LILAC_FRONTEND_SHIM_TRANSLATE_SESSION_BRIDGE_H_
