@@ -1,0 +1,135 @@
+// prpl-fake-facebook: thread joins, show-unread reaching the plugin, replayed
+// messages delivered once, stickers through web storage.
+#include <glib.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "frontend_shim/testing/shim_fixture.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace lilac::shim::testing {
+namespace {
+
+using ::testing::HasSubstr;
+constexpr char kAlice[] = "alice@example.org";
+
+class FacebookTest : public ShimTest {
+ protected:
+  void Inject(const std::string& from, const std::string& text) {
+    fake::v1::InjectMessageRequest inject;
+    inject.set_account("100001");
+    inject.mutable_message()->set_from(from);
+    inject.mutable_message()->set_text(text);
+    Control(&fake::v1::FakeNetworkControl::Stub::InjectMessage, inject);
+  }
+  int CountMessages(const std::string& text) {
+    int count = 0;
+    for (const auto& frame : spectrum_->ReceivedFrames()) {
+      pbnetwork::ConversationMessage m;
+      if (frame.type() == pbnetwork::WrapperMessage::TYPE_CONV_MESSAGE &&
+          m.ParseFromString(frame.payload()) && m.message() == text) {
+        ++count;
+      }
+    }
+    return count;
+  }
+};
+
+TEST_F(FacebookTest, ReplayedUnreadMessagesAreDeliveredOnce) {
+  StartShim("prpl-fake-facebook");
+  LoginConnected(kAlice, "100001");
+  Inject("200002", "are you there?");
+  ASSERT_TRUE(spectrum_
+                  ->WaitForMessage(
+                      [](const pbnetwork::ConversationMessage& m) {
+                        return m.message() == "are you there?";
+                      },
+                      kTimeout)
+                  .ok());
+  // Spectrum's reconnect cycle: LOGOUT, LOGIN; the plugin replays.
+  ASSERT_TRUE(spectrum_->Logout(kAlice, "100001").ok());
+  ASSERT_TRUE(spectrum_->Login(kAlice, "100001", "secret").ok());
+  ASSERT_TRUE(spectrum_->WaitForConnected(kAlice, kTimeout).ok());
+  Inject("200002", "marker");
+  ASSERT_TRUE(spectrum_
+                  ->WaitForMessage(
+                      [](const pbnetwork::ConversationMessage& m) {
+                        return m.message() == "marker";
+                      },
+                      kTimeout)
+                  .ok());
+  EXPECT_EQ(CountMessages("are you there?"), 1);
+}
+
+TEST_F(FacebookTest, ShowUnreadOffReachesThePlugin) {
+  StartShim("prpl-fake-facebook", "[purple]\nshow-unread = 0\n");
+  CreateAccount("100001");
+  ASSERT_TRUE(spectrum_->Login(kAlice, "100001", "secret").ok());
+  absl::StatusOr<fake::v1::ClientFrame> login =
+      WaitForClientFrame("100001", fake::v1::ClientFrame::kLogin);
+  ASSERT_TRUE(login.ok()) << login.status();
+  EXPECT_FALSE(login->login().replay_unread());
+}
+
+TEST_F(FacebookTest, JoiningAThreadIdJoinsThatThread) {
+  fake::v1::CreateRoomRequest room;
+  room.set_name("1234567890");
+  room.add_participants()->set_nick("200002");
+  Control(&fake::v1::FakeNetworkControl::Stub::CreateRoom, room);
+  StartShim("prpl-fake-facebook");
+  LoginConnected(kAlice, "100001");
+  ASSERT_TRUE(spectrum_->JoinRoom(kAlice, "1234567890", "alice").ok());
+  absl::StatusOr<fake::v1::ClientFrame> join =
+      WaitForClientFrame("100001", fake::v1::ClientFrame::kJoinRoom);
+  ASSERT_TRUE(join.ok()) << join.status();
+  EXPECT_EQ(join->join_room().room(), "1234567890");
+  absl::StatusOr<pbnetwork::Participant> other = spectrum_->WaitForParticipant(
+      [](const pbnetwork::Participant& p) { return p.nickname() == "200002"; },
+      kTimeout);
+  ASSERT_TRUE(other.ok()) << other.status();
+  EXPECT_EQ(other->room(), "1234567890");
+}
+
+TEST_F(FacebookTest, StickersAreStoredOnTheWebBySha1) {
+  const std::string web = temp_dir_ + "/www";
+  ASSERT_EQ(g_mkdir_with_parents(web.c_str(), 0755), 0);
+  StartShim("prpl-fake-facebook",
+            "[service]\nweb_directory = " + web +
+                "\nweb_url = https://media.example.org/x\n");
+  LoginConnected(kAlice, "100001");
+  // A tiny PNG signature is enough for the MIME sniffing.
+  const std::string png("\x89PNG\r\n\x1a\n-sticker-bytes", 23);
+  fake::v1::InjectMessageRequest inject;
+  inject.set_account("100001");
+  inject.mutable_message()->set_from("200002");
+  inject.mutable_message()->set_text("sticker");
+  inject.mutable_message()->add_images()->set_data(png);
+  Control(&fake::v1::FakeNetworkControl::Stub::InjectMessage, inject);
+  absl::StatusOr<pbnetwork::ConversationMessage> got =
+      spectrum_->WaitForMessage(
+          [](const pbnetwork::ConversationMessage& m) {
+            return m.attachment_size() > 0;
+          },
+          kTimeout);
+  ASSERT_TRUE(got.ok()) << got.status();
+  gchar* sha1 = g_compute_checksum_for_data(
+      G_CHECKSUM_SHA1, reinterpret_cast<const guchar*>(png.data()), png.size());
+  const std::string name = sha1;
+  g_free(sha1);
+  EXPECT_THAT(got->attachment(0).url(),
+              HasSubstr("https://media.example.org/x/" + name));
+  EXPECT_THAT(got->message(), HasSubstr("https://media.example.org/x/"));
+  const std::string file =
+      web + "/" +
+      got->attachment(0).url().substr(
+          std::string("https://media.example.org/x/").size());
+  std::ifstream in(file, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  EXPECT_EQ(content.str(), png);
+}
+
+}  // namespace
+}  // namespace lilac::shim::testing
