@@ -11,6 +11,7 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "backend/server/lilac_server.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:5345",
@@ -50,6 +51,11 @@ int main(int argc, char** argv) {
       "libpurple as a gRPC service.\nUsage: lilacd [--listen=ADDRESS] "
       "[--plugin_dirs=DIR,...] [--address_file=FILE]");
   absl::ParseCommandLine(argc, argv);
+  // Debian builds Abseil without NDEBUG, which leaves Mutex deadlock detection
+  // on: every lock then takes one global lock and updates a graph of every
+  // Mutex ever held together (one per session log and per stream). Tests keep
+  // it; the daemon does not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   // Block the stop signals before any thread starts, so only sigwait below sees
   // them.
