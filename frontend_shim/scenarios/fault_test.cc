@@ -57,3 +57,26 @@ TEST_F(FaultTest, BadFramesAreDroppedAndEverythingElseGoesOn) {
 
 }  // namespace
 }  // namespace lilac::shim::testing
+
+namespace lilac::shim::testing {
+namespace {
+
+TEST_F(FaultTest, UnreachableRemoteLilacdGivesRetryableDisconnects) {
+  StartShim("prpl-fake", "[lilac]\nlilacd = unix:" + temp_dir_ +
+                             "/nobody-listens.sock\nrpc_timeout = 3\n");
+  // Liveness does not depend on lilacd.
+  ASSERT_TRUE(spectrum_->WaitForPong(kTimeout).ok());
+  ASSERT_TRUE(spectrum_->WaitForBackendConfig(kTimeout).ok());
+  ASSERT_TRUE(spectrum_->Login(kAlice, "alice", "secret").ok());
+  absl::StatusOr<pbnetwork::Disconnected> down =
+      spectrum_->WaitForDisconnected(kAlice, kTimeout);
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_TRUE(down->error() == pbnetwork::CONNECTION_ERROR_NETWORK_ERROR ||
+              down->error() == pbnetwork::CONNECTION_ERROR_OTHER_ERROR)
+      << down->error();
+  ASSERT_TRUE(spectrum_->SendPing().ok());
+  ASSERT_TRUE(spectrum_->WaitForPong(kTimeout).ok());
+}
+
+}  // namespace
+}  // namespace lilac::shim::testing

@@ -33,8 +33,10 @@ void ShimTest::StartShim(const std::string& protocol,
            << "[purple]\n"
            << "plugins_dir = "
            << ::lilac::testing::RunfilePath("testing/fake_prpl") << "\n"
-           << "server = " << network_->network_host() << "\n"
-           << "port = " << network_->network_port() << "\n"
+           << (protocol.rfind("prpl-fake", 0) == 0
+                   ? absl::StrCat("server = ", network_->network_host(),
+                                  "\nport = ", network_->network_port(), "\n")
+                   : "")
            << "some_unknown_option = 1\n"
            << extra << "\n";
   }
