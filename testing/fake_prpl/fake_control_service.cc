@@ -129,6 +129,15 @@ grpc::Status FakeControlService::AskQuestion(
   return grpc::Status::OK;
 }
 
+grpc::Status FakeControlService::InjectFile(
+    grpc::ServerContext*, const v1::InjectFileRequest* request,
+    v1::InjectFileResponse* response) {
+  absl::StatusOr<std::string> id = network_->InjectFile(*request);
+  if (!id.ok()) return ToGrpc(id.status());
+  response->set_transfer_id(*id);
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeControlService::WaitForClientFrame(
     grpc::ServerContext*, const v1::WaitForClientFrameRequest* request,
     v1::WaitForClientFrameResponse* response) {

@@ -54,6 +54,9 @@ class FakeControlService final : public v1::FakeNetworkControl::Service {
   grpc::Status AskQuestion(grpc::ServerContext*,
                            const v1::AskQuestionRequest* request,
                            v1::AskQuestionResponse* response) override;
+  grpc::Status InjectFile(grpc::ServerContext*,
+                          const v1::InjectFileRequest* request,
+                          v1::InjectFileResponse* response) override;
   grpc::Status WaitForClientFrame(
       grpc::ServerContext*, const v1::WaitForClientFrameRequest* request,
       v1::WaitForClientFrameResponse* response) override;

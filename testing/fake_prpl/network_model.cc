@@ -76,6 +76,7 @@ void NetworkModel::OnClosed(ConnectionId id) {
   for (auto& [name, room] : rooms_) {
     if (room.members.count(id)) LeaveRoom(id, room, "Disconnected");
   }
+  ForgetFilesOf(id);
   sessions_.erase(id);
 }
 
@@ -379,6 +380,13 @@ void NetworkModel::HandleLoggedIn(ConnectionId id, Session& session,
       Send(id, reply);
       break;
     }
+    case v1::ClientFrame::kOfferFile:
+    case v1::ClientFrame::kAcceptFile:
+    case v1::ClientFrame::kFileData:
+    case v1::ClientFrame::kFileEnd:
+    case v1::ClientFrame::kCancelFile:
+      HandleFileFrame(id, session, frame);
+      break;
     default:  // recorded for the test; nothing else to do
       break;
   }

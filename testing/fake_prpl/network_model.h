@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -49,6 +50,8 @@ class NetworkModel : public ConnectionHandler {
   absl::StatusOr<int> InjectRoomEvent(const v1::InjectRoomEventRequest& event);
   absl::StatusOr<std::string> AskQuestion(const std::string& account,
                                           v1::Question question);
+  // Returns the transfer id.
+  absl::StatusOr<std::string> InjectFile(const v1::InjectFileRequest& request);
   absl::StatusOr<v1::WaitForClientFrameResponse> WaitForClientFrame(
       const v1::WaitForClientFrameRequest& request);
   int Disconnect(const std::string& account);
@@ -85,6 +88,18 @@ class NetworkModel : public ConnectionHandler {
     std::string second_factor_question;  // pending 2FA question id
     std::set<std::string> open_questions;
   };
+  // A file the network sends a client (InjectFile), waiting for its accept.
+  struct InjectedFile {
+    ConnectionId connection;
+    std::string data;
+    uint64_t cancel_after_bytes = 0;
+  };
+  // A file a client is sending.
+  struct ClientFile {
+    std::string to;
+    std::string filename;
+    std::string data;
+  };
   struct RecordedFrame {
     int64_t sequence;
     std::string account;
@@ -109,6 +124,13 @@ class NetworkModel : public ConnectionHandler {
   void HandleAnswer(ConnectionId id, Session& session,
                     const v1::AnswerQuestion& answer)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // File transfer frames (network_model_files.cc).
+  void HandleFileFrame(ConnectionId id, Session& session,
+                       const v1::ClientFrame& frame)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void SendInjectedFile(ConnectionId id, const std::string& transfer_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void ForgetFilesOf(ConnectionId id) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void LeaveRoom(ConnectionId id, Room& room, const std::string& reason)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void SendError(ConnectionId id, v1::ProtocolErrorCode code,
@@ -145,6 +167,9 @@ class NetworkModel : public ConnectionHandler {
   std::map<std::string, v1::UserInfo> user_info_ ABSL_GUARDED_BY(mutex_);
   std::map<ConnectionId, Session> sessions_ ABSL_GUARDED_BY(mutex_);
   std::vector<RecordedFrame> recorded_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::string, InjectedFile> injected_files_ ABSL_GUARDED_BY(mutex_);
+  std::map<std::pair<ConnectionId, std::string>, ClientFile> client_files_
+      ABSL_GUARDED_BY(mutex_);
   int64_t next_sequence_ ABSL_GUARDED_BY(mutex_) = 1;
   int64_t next_id_ ABSL_GUARDED_BY(mutex_) = 1;
 };

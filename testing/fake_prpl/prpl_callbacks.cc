@@ -232,4 +232,20 @@ GList* get_attention_types(PurpleAccount*) {
   return types;
 }
 
+PurpleXfer* new_xfer(PurpleConnection* gc, const char* who) {
+  FakeConnection* connection = LoggedIn(gc);
+  if (connection == nullptr || who == nullptr) return nullptr;
+  return connection->files().NewOutgoing(who);
+}
+
+void send_file(PurpleConnection* gc, const char* who, const char* filename) {
+  PurpleXfer* xfer = new_xfer(gc, who);
+  if (xfer == nullptr) return;
+  if (filename != nullptr && *filename != '\0') {
+    purple_xfer_request_accepted(xfer, filename);
+  } else {
+    purple_xfer_request(xfer);
+  }
+}
+
 }  // namespace lilac::testing::fake::prpl

@@ -28,6 +28,8 @@ void group_buddy(PurpleConnection* gc, const char* who, const char* old_group,
 void set_buddy_icon(PurpleConnection* gc, PurpleStoredImage* image);
 gboolean send_attention(PurpleConnection* gc, const char* username, guint type);
 GList* get_attention_types(PurpleAccount* account);
+PurpleXfer* new_xfer(PurpleConnection* gc, const char* who);
+void send_file(PurpleConnection* gc, const char* who, const char* filename);
 
 // Rooms (prpl_chat_callbacks.cc).
 GList* chat_info(PurpleConnection* gc);

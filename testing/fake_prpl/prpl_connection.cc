@@ -16,9 +16,12 @@ namespace lilac::testing::fake {
 constexpr char kDefaultServer[] = "127.0.0.1";
 constexpr int kDefaultPort = 5999;
 
-FakeConnection::FakeConnection(PurpleConnection* gc) : gc_(gc) {}
+FakeConnection::FakeConnection(PurpleConnection* gc)
+    : gc_(gc), files_(std::make_unique<FileTransfers>(this)) {}
 
 FakeConnection::~FakeConnection() {
+  // Transfers first: cancelling them may still send frames.
+  files_.reset();
   // Requests first: their user data is owned here.
   purple_request_close_with_handle(gc_);
   if (!authorizations_.empty()) {

@@ -10,6 +10,7 @@
 #include "purple.h"
 #include "testing/fake_prpl/fake_network.pb.h"
 #include "testing/fake_prpl/frame_codec.h"
+#include "testing/fake_prpl/prpl_files.h"
 
 namespace lilac::testing::fake {
 
@@ -75,6 +76,8 @@ class FakeConnection {
     return held_messages_;
   }
 
+  FileTransfers& files() { return *files_; }
+
   // The room list being filled by the server's answer (a reference is held).
   PurpleRoomlist* roomlist = nullptr;
 
@@ -101,6 +104,7 @@ class FakeConnection {
   std::vector<std::unique_ptr<PendingAuthorization>> authorizations_;
   std::set<std::string> known_senders_;
   std::map<std::string, std::vector<v1::IncomingIm>> held_messages_;
+  std::unique_ptr<FileTransfers> files_;
 };
 
 }  // namespace lilac::testing::fake

@@ -316,6 +316,13 @@ void HandleServerFrame(FakeConnection& connection,
     case v1::ServerFrame::kQuestionClosed:
       CloseQuestion(connection, frame.question_closed().question_id());
       break;
+    case v1::ServerFrame::kFileOffer:
+    case v1::ServerFrame::kFileAccept:
+    case v1::ServerFrame::kFileData:
+    case v1::ServerFrame::kFileEnd:
+    case v1::ServerFrame::kFileCancel:
+      connection.files().HandleFrame(frame);
+      break;
     case v1::ServerFrame::kProtocolError:
       HandleProtocolError(connection, frame.protocol_error());
       break;

@@ -45,6 +45,8 @@ void FillProtocolInfo() {
   info.roomlist_get_list = prpl::roomlist_get_list;
   info.send_attention = prpl::send_attention;
   info.get_attention_types = prpl::get_attention_types;
+  info.new_xfer = prpl::new_xfer;
+  info.send_file = prpl::send_file;
   info.struct_size = sizeof(PurplePluginProtocolInfo);
 }
 
