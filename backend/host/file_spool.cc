@@ -17,6 +17,8 @@ FileSpool::FileSpool(std::string root, uint64_t max_file_size)
 
 absl::StatusOr<std::string> FileSpool::NewPath(const std::string& session,
                                                const std::string&) {
+  // Numbered apart from file ids: several downloads can run at once, and each
+  // needs its own path before it gets an id.
   // Directory names are hashes: session keys and file names come from outside.
   const std::string dir = absl::StrCat(root_, "/", Sha1Hex(session));
   std::error_code error;
@@ -26,7 +28,45 @@ absl::StatusOr<std::string> FileSpool::NewPath(const std::string& session,
         absl::StrCat("cannot create spool directory: ", error.message()));
   }
   chmod(dir.c_str(), 0700);
-  return absl::StrCat(dir, "/", next_id_, ".part");
+  return absl::StrCat(dir, "/", next_path_++, ".part");
+}
+
+absl::StatusOr<std::string> FileSpool::StageOutgoing(
+    const std::string& session, const std::string& filename,
+    const std::string& data) {
+  absl::StatusOr<std::string> slot = NewPath(session, filename);
+  if (!slot.ok()) return slot.status();
+  const std::string dir = absl::StrCat(*slot, ".out");
+  std::error_code error;
+  std::filesystem::create_directory(dir, error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot stage the file to send: ", error.message()));
+  }
+  std::string name = filename.substr(filename.rfind('/') + 1);
+  if (name.empty() || name == "." || name == "..") name = "file";
+  const std::string path = absl::StrCat(dir, "/", name);
+  std::ofstream out(path, std::ios::binary);
+  out.write(data.data(), data.size());
+  out.close();
+  if (!out) return absl::InternalError("cannot stage the file to send");
+  return path;
+}
+
+bool FileSpool::Owns(const std::string& path) const {
+  return path.size() > root_.size() + 1 &&
+         path.compare(0, root_.size() + 1, root_ + "/") == 0 &&
+         path.find("/../") == std::string::npos;
+}
+
+void FileSpool::Discard(const std::string& path) {
+  if (!Owns(path)) return;
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
+  const std::string dir = path.substr(0, path.rfind('/'));
+  if (dir.size() > 4 && dir.compare(dir.size() - 4, 4, ".out") == 0) {
+    std::filesystem::remove(dir, ignored);
+  }
 }
 
 uint64_t FileSpool::Add(const std::string& session, const std::string& path,

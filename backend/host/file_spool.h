@@ -22,6 +22,17 @@ class FileSpool {
   // 0700).
   absl::StatusOr<std::string> NewPath(const std::string& session,
                                       const std::string& filename);
+  // Writes a file `session` sends to a fresh directory of its own, under the
+  // name the peer should see (`filename`, made safe), and returns its path:
+  // libpurple offers a file under its path's last component.
+  absl::StatusOr<std::string> StageOutgoing(const std::string& session,
+                                            const std::string& filename,
+                                            const std::string& data);
+  // Whether `path` is inside the spool.
+  bool Owns(const std::string& path) const;
+  // Removes a file of the spool that was never registered with Add (a partial
+  // download, a staged upload) and, for staged uploads, their directory.
+  void Discard(const std::string& path);
   // Registers a completely received file; returns its id.
   uint64_t Add(const std::string& session, const std::string& path,
                const std::string& filename);
@@ -40,6 +51,7 @@ class FileSpool {
   const std::string root_;
   const uint64_t max_file_size_;
   uint64_t next_id_ = 1;
+  uint64_t next_path_ = 1;
   std::map<uint64_t, Entry> files_;
 };
 

@@ -216,25 +216,22 @@ absl::Status PurpleSessions::SendFile(const OnLoop&,
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot send files to ", request.to(), " on this protocol"));
   }
-  absl::StatusOr<std::string> path =
-      files_->NewPath(request.session(), request.filename());
-  if (!path.ok()) return path.status();
-  // The plugin reads the file from disk; the name it shows is the client's.
-  const std::string dir = path->substr(0, path->rfind('/'));
-  const std::string local = absl::StrCat(dir, "/out-", Sha1Hex(request.data()),
-                                         "-", Sha1Hex(request.filename()));
-  if (!g_file_set_contents(local.c_str(), request.data().data(),
-                           request.data().size(), nullptr)) {
-    return absl::InternalError("cannot stage the file to send");
+  if (request.data().empty()) {
+    // libpurple would wait forever for the first byte of an empty file.
+    return absl::InvalidArgumentError("cannot send a file of 0 bytes");
   }
+  // The plugin reads the file from disk and offers it under its path's last
+  // component, which is the client's file name: libpurple names the transfer
+  // while accepting it, before the plugin's init offers it to the peer.
+  absl::StatusOr<std::string> local = files_->StageOutgoing(
+      request.session(), request.filename(), request.data());
+  if (!local.ok()) return local.status();
   PurpleXfer* xfer =
       info->new_xfer ? info->new_xfer(gc, request.to().c_str()) : nullptr;
   if (xfer != nullptr) {
-    purple_xfer_set_filename(xfer, request.filename().c_str());
-    purple_xfer_request_accepted(xfer, local.c_str());
-    purple_xfer_set_filename(xfer, request.filename().c_str());
+    purple_xfer_request_accepted(xfer, local->c_str());
   } else {
-    serv_send_file(gc, request.to().c_str(), local.c_str());
+    serv_send_file(gc, request.to().c_str(), local->c_str());
   }
   return absl::OkStatus();
 }
