@@ -1,9 +1,17 @@
 // libpurple's file transfer signals: incoming files are accepted into the
-// session's spool (up to a size cap) and reported when complete.
+// session's spool (up to a size cap) and reported when complete; outgoing ones
+// are reported when done and their staged copy removed.
+//
+// Plugins misuse the transfer API in many ways (cancel twice, complete and
+// then cancel, lie about the size, give no name), so every transfer is
+// reported once, its state kept in the transfer's ui_data.
+#include <cstdio>
 #include <string>
+#include <vector>
 
 #include "backend/host/c_string.h"
 #include "backend/host/file_spool.h"
+#include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/ui_ops.h"
 #include "purple.h"
@@ -11,83 +19,180 @@
 namespace lilac {
 namespace {
 
+constexpr char kTooLarge[] = "file is larger than the spool's size limit";
+constexpr char kUnnamed[] = "unnamed";
+
+// Values of PurpleXfer::ui_data (addresses of these markers).
+int received_marker;  // reported as received: the spooled file is the client's
+int failed_marker;    // reported as failed
+int oversize_marker;  // a cancel for exceeding the cap is scheduled
+
+bool Reported(PurpleXfer* xfer) {
+  return xfer->ui_data == &received_marker || xfer->ui_data == &failed_marker;
+}
+
 LoopSession* SessionOf(PurpleXfer* xfer) {
   return PurpleSessions::SessionOf(purple_xfer_get_account(xfer));
 }
 
-void EmitFailed(LoopSession* session, PurpleXfer* xfer,
-                const std::string& reason) {
+FileSpool& Spool() { return PurpleSessions::Get()->files(); }
+
+std::string FilenameOf(PurpleXfer* xfer) {
+  const std::string name = OrEmpty(purple_xfer_get_filename(xfer));
+  return name.empty() ? kUnnamed : name;
+}
+
+// Reports the transfer failed, once; a partial download or staged upload is
+// removed.
+void Fail(PurpleXfer* xfer, const std::string& reason) {
+  if (Reported(xfer)) return;
+  xfer->ui_data = &failed_marker;
+  if (const char* local = purple_xfer_get_local_filename(xfer)) {
+    Spool().Discard(local);
+  }
+  LoopSession* session = SessionOf(xfer);
+  if (session == nullptr) return;
   v1::Event event;
   v1::FileTransferFailed* failed = event.mutable_file_transfer_failed();
   failed->set_peer(OrEmpty(purple_xfer_get_remote_user(xfer)));
-  failed->set_filename(OrEmpty(purple_xfer_get_filename(xfer)));
+  failed->set_filename(FilenameOf(xfer));
   failed->set_reason(reason);
   failed->set_outgoing(purple_xfer_get_type(xfer) == PURPLE_XFER_SEND);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
-// Runs inside purple_xfer_request: a local file name accepts the transfer, a
-// local cancel status refuses it.
+// Runs inside purple_xfer_request: accepting here (as Pidgin's autoaccept
+// does) starts the transfer; a local cancel status refuses it.
 void FileRecvRequest(PurpleXfer* xfer) {
   LoopSession* session = SessionOf(xfer);
   if (session == nullptr) {
     xfer->status = PURPLE_XFER_STATUS_CANCEL_LOCAL;
     return;
   }
-  FileSpool& spool = PurpleSessions::Get()->files();
-  if (purple_xfer_get_size(xfer) > spool.max_file_size()) {
-    EmitFailed(session, xfer, "file is larger than the spool's size limit");
+  if (purple_xfer_get_size(xfer) > Spool().max_file_size()) {
+    Fail(xfer, kTooLarge);
     xfer->status = PURPLE_XFER_STATUS_CANCEL_LOCAL;
     return;
   }
   absl::StatusOr<std::string> path =
-      spool.NewPath(session->key, OrEmpty(purple_xfer_get_filename(xfer)));
+      Spool().NewPath(session->key, FilenameOf(xfer));
   if (!path.ok()) {
-    EmitFailed(session, xfer, std::string(path.status().message()));
+    Fail(xfer, std::string(path.status().message()));
     xfer->status = PURPLE_XFER_STATUS_CANCEL_LOCAL;
     return;
   }
-  purple_xfer_set_local_filename(xfer, path->c_str());
+  // Without a name libpurple would ask the user whether to accept, after we
+  // accepted.
+  if (OrEmpty(purple_xfer_get_filename(xfer)).empty()) {
+    purple_xfer_set_filename(xfer, kUnnamed);
+  }
+  purple_xfer_request_accepted(xfer, path->c_str());
+}
+
+gboolean CancelOversize(gpointer data) {
+  auto* xfer = static_cast<PurpleXfer*>(data);
+  if (!purple_xfer_is_canceled(xfer) && !purple_xfer_is_completed(xfer)) {
+    Fail(xfer, kTooLarge);
+    purple_xfer_cancel_local(xfer);
+  }
+  purple_xfer_unref(xfer);
+  return G_SOURCE_REMOVE;
+}
+
+// The announced size may lie: the bytes are counted as they arrive. The cancel
+// waits for libpurple to return from its transfer loop, which still uses the
+// transfer after this call.
+void UpdateProgress(PurpleXfer* xfer, double) {
+  if (purple_xfer_get_type(xfer) != PURPLE_XFER_RECEIVE ||
+      purple_xfer_get_status(xfer) != PURPLE_XFER_STATUS_STARTED ||
+      xfer->ui_data != nullptr ||
+      purple_xfer_get_bytes_sent(xfer) <= Spool().max_file_size()) {
+    return;
+  }
+  xfer->ui_data = &oversize_marker;
+  purple_xfer_ref(xfer);
+  g_idle_add(CancelOversize, xfer);
 }
 
 void FileRecvComplete(PurpleXfer* xfer) {
+  if (Reported(xfer)) return;
+  if (purple_xfer_get_bytes_sent(xfer) > Spool().max_file_size()) {
+    Fail(xfer, kTooLarge);
+    return;
+  }
+  const std::string local = OrEmpty(purple_xfer_get_local_filename(xfer));
   LoopSession* session = SessionOf(xfer);
-  if (session == nullptr) return;
-  const std::string filename = OrEmpty(purple_xfer_get_filename(xfer));
-  const uint64_t id = PurpleSessions::Get()->files().Add(
-      session->key, OrEmpty(purple_xfer_get_local_filename(xfer)), filename);
+  if (session == nullptr || local.empty()) {
+    Fail(xfer, "the session is gone");
+    return;
+  }
+  xfer->ui_data = &received_marker;
+  // Complete before libpurple closes the file (plugins that never end a
+  // transfer leave it open): make its bytes visible to FetchFile.
+  if (xfer->dest_fp != nullptr) fflush(xfer->dest_fp);
+  const std::string filename = FilenameOf(xfer);
+  const uint64_t id = Spool().Add(session->key, local, filename);
+  std::string head(64, '\0');
+  if (FILE* file = fopen(local.c_str(), "rb")) {
+    head.resize(fread(head.data(), 1, head.size(), file));
+    fclose(file);
+  } else {
+    head.clear();
+  }
   v1::Event event;
   v1::FileReceived* received = event.mutable_file_received();
   received->set_file_id(id);
   received->set_from(OrEmpty(purple_xfer_get_remote_user(xfer)));
   received->set_filename(filename);
   received->set_size(purple_xfer_get_bytes_sent(xfer));
+  received->set_mime_type(GuessMimeType(head));
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
 void FileCancelled(PurpleXfer* xfer) {
-  if (LoopSession* session = SessionOf(xfer)) {
-    EmitFailed(session, xfer,
-               purple_xfer_get_status(xfer) == PURPLE_XFER_STATUS_CANCEL_REMOTE
-                   ? "cancelled by the peer"
-                   : "cancelled");
-  }
+  Fail(xfer, purple_xfer_get_status(xfer) == PURPLE_XFER_STATUS_CANCEL_REMOTE
+                 ? "cancelled by the peer"
+                 : "cancelled");
 }
 
 void FileSendComplete(PurpleXfer* xfer) {
+  if (Reported(xfer)) return;
+  xfer->ui_data = &received_marker;
+  if (const char* local = purple_xfer_get_local_filename(xfer)) {
+    Spool().Discard(local);
+  }
   LoopSession* session = SessionOf(xfer);
   if (session == nullptr) return;
   v1::Event event;
   v1::FileSent* sent = event.mutable_file_sent();
   sent->set_to(OrEmpty(purple_xfer_get_remote_user(xfer)));
-  sent->set_filename(OrEmpty(purple_xfer_get_filename(xfer)));
+  sent->set_filename(FilenameOf(xfer));
   sent->set_size(purple_xfer_get_bytes_sent(xfer));
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
+PurpleXferUiOps xfer_ui_ops = {};
+
 }  // namespace
 
+void CancelTransfersOf(PurpleAccount* account) {
+  // Cancels free transfers: walk a copy, and only transfers still alive.
+  GList* all = g_list_copy(purple_xfers_get_all());
+  for (GList* item = all; item != nullptr; item = item->next) {
+    auto* xfer = static_cast<PurpleXfer*>(item->data);
+    if (g_list_find(purple_xfers_get_all(), xfer) == nullptr ||
+        purple_xfer_get_account(xfer) != account ||
+        purple_xfer_is_canceled(xfer) || purple_xfer_is_completed(xfer)) {
+      continue;
+    }
+    purple_xfer_cancel_local(xfer);
+  }
+  g_list_free(all);
+}
+
 void InstallFileTransferSignals() {
+  xfer_ui_ops.update_progress = UpdateProgress;
+  purple_xfers_set_ui_ops(&xfer_ui_ops);
   void* xfers = purple_xfers_get_handle();
   purple_signal_connect(xfers, "file-recv-request", SignalHandle(),
                         PURPLE_CALLBACK(FileRecvRequest), nullptr);

@@ -362,8 +362,9 @@ void PurpleSessions::Teardown(LoopSession* session) {
       ++it;
     }
   }
-  files_->RemoveAllOf(key);
   PurpleAccount* account = session->account;
+  CancelTransfersOf(account);
+  files_->RemoveAllOf(key);
   purple_account_set_enabled(account, kUiId, FALSE);
   // A failed connection is torn down by a libpurple timer; disconnecting now
   // cancels it, so it cannot run after the account is deleted.

@@ -17,6 +17,9 @@ void InstallBuddyListSignals();
 void InstallAccountUiOps();
 void InstallNotifyUiOps();
 void InstallFileTransferSignals();
+// Cancels the unfinished file transfers of an account about to be deleted (not
+// every plugin does at close, and a transfer outliving its account crashes).
+void CancelTransfersOf(struct _PurpleAccount* account);
 void InstallRoomlistUiOps();
 
 // While set, libpurple's has_focus asks about this conversation get "yes":
@@ -28,8 +31,8 @@ void SetFocusedConversation(struct _PurpleConversation* conv);
 // never closes those).
 void DeleteAuthorizationHandle(void* ui_handle);
 
-// True while a chat's join is waiting to be announced with its members: members added
-// meanwhile are part of that announcement.
+// True while a chat's join is waiting to be announced with its members: members
+// added meanwhile are part of that announcement.
 bool IsAnnouncingJoin(struct _PurpleConversation* conv);
 
 // The handle our signal connections are registered under.
