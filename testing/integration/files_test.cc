@@ -1,0 +1,286 @@
+// File transfers both ways through lilacd's API, with the fake plugin moving
+// the bytes over its connection through libpurple's transfer API: spooling,
+// fetching once, the size cap (announced and actual), cancels by the peer,
+// sending, plugins that misuse the API, and logout clearing the spool.
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/integration/fake_network_fixture.h"
+
+namespace lilac::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr uint64_t kMaxFileSize = 300000;
+
+// Bytes of a PNG (by its signature), `size` long in all.
+std::string PngBytes(size_t size) {
+  std::string data("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16);
+  while (data.size() < size) data += static_cast<char>(data.size() * 7 % 251);
+  data.resize(size);
+  return data;
+}
+
+std::string TextBytes(size_t size, char fill) {
+  std::string data(size, fill);
+  for (size_t i = 0; i < size; i += 100) data[i] = '\n';
+  return data;
+}
+
+class FilesTest : public FakeNetworkTest {
+ protected:
+  FilesTest() {
+    static std::atomic<int> counter{0};
+    spool_ =
+        absl::StrCat(::testing::TempDir(), "/spool-", getpid(), "-", counter++);
+    lilacd_flags_ = {absl::StrCat("--spool_dir=", spool_),
+                     absl::StrCat("--max_file_size=", kMaxFileSize)};
+  }
+
+  void SetUp() override {
+    FakeNetworkTest::SetUp();
+    LoginConnected("alice", "alice");
+  }
+
+  void Inject(const std::string& account, fake::v1::InjectFileRequest request) {
+    request.set_account(account);
+    if (request.from().empty()) request.set_from("bob");
+    Control(&fake::v1::FakeNetworkControl::Stub::InjectFile, request);
+  }
+
+  fake::v1::InjectFileRequest File(const std::string& filename,
+                                   const std::string& data) {
+    fake::v1::InjectFileRequest request;
+    request.set_filename(filename);
+    request.set_data(data);
+    return request;
+  }
+
+  absl::StatusOr<v1::Event> Next(const std::string& session,
+                                 v1::Event::KindCase kind) {
+    return client_->WaitFor(EventOf(session, kind));
+  }
+
+  grpc::Status Fetch(const std::string& session, uint64_t id,
+                     v1::FetchFileResponse* response) {
+    v1::FetchFileRequest request;
+    request.set_session(session);
+    request.set_file_id(id);
+    return Call(&v1::Lilac::Stub::FetchFile, request, response);
+  }
+
+  int EventsOf(const std::string& session, v1::Event::KindCase kind) {
+    int count = 0;
+    for (const v1::Event& event : client_->Events()) {
+      if (event.session() == session && event.kind_case() == kind) ++count;
+    }
+    return count;
+  }
+
+  // Regular files anywhere in the spool.
+  int SpooledFiles() {
+    int count = 0;
+    std::error_code error;
+    for (auto it = std::filesystem::recursive_directory_iterator(spool_, error);
+         !error && it != std::filesystem::recursive_directory_iterator();
+         it.increment(error)) {
+      if (it->is_regular_file()) ++count;
+    }
+    return count;
+  }
+
+  std::string spool_;
+};
+
+TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
+  const std::string data = PngBytes(200000);  // several frames
+  Inject("alice", File("holiday.png", data));
+
+  absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->file_received().from(), "bob");
+  EXPECT_EQ(received->file_received().filename(), "holiday.png");
+  EXPECT_EQ(received->file_received().size(), data.size());
+  EXPECT_EQ(received->file_received().mime_type(), "image/png");
+  EXPECT_EQ(SpooledFiles(), 1);
+
+  v1::FetchFileResponse fetched;
+  grpc::Status status =
+      Fetch("alice", received->file_received().file_id(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(fetched.filename(), "holiday.png");
+  EXPECT_EQ(fetched.mime_type(), "image/png");
+  EXPECT_TRUE(fetched.data() == data) << fetched.data().size() << " bytes";
+  EXPECT_EQ(SpooledFiles(), 0);
+
+  v1::FetchFileResponse again;
+  status = Fetch("alice", received->file_received().file_id(), &again);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(FilesTest, FileOverTheSizeCapIsRefusedAndNothingWritten) {
+  Inject("alice", File("big.bin", TextBytes(kMaxFileSize + 1, 'b')));
+
+  absl::StatusOr<v1::Event> failed =
+      Next("alice", v1::Event::kFileTransferFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->file_transfer_failed().peer(), "bob");
+  EXPECT_EQ(failed->file_transfer_failed().filename(), "big.bin");
+  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("larger"));
+  EXPECT_FALSE(failed->file_transfer_failed().outgoing());
+  // The plugin told the sender no.
+  absl::StatusOr<fake::v1::ClientFrame> refusal =
+      WaitForClientFrame("alice", fake::v1::ClientFrame::kCancelFile);
+  ASSERT_TRUE(refusal.ok()) << refusal.status();
+  EXPECT_EQ(SpooledFiles(), 0);
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileReceived), 0);
+}
+
+TEST_F(FilesTest, SizeThatLiesCannotGetPastTheCap) {
+  fake::v1::InjectFileRequest liar =
+      File("small.txt", TextBytes(2 * kMaxFileSize, 'l'));
+  liar.set_declared_size(10);
+  Inject("alice", liar);
+  absl::StatusOr<v1::Event> failed =
+      Next("alice", v1::Event::kFileTransferFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("larger"));
+  EXPECT_EQ(SpooledFiles(), 0);
+
+  // The next honest file still arrives.
+  Inject("alice", File("next.txt", TextBytes(1000, 'n')));
+  absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->file_received().filename(), "next.txt");
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileReceived), 1);
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileTransferFailed), 1);
+}
+
+TEST_F(FilesTest, PeerCancellingMidwayFailsTheTransfer) {
+  fake::v1::InjectFileRequest request =
+      File("movie.txt", TextBytes(200000, 'm'));
+  request.set_cancel_after_bytes(70000);
+  Inject("alice", request);
+
+  absl::StatusOr<v1::Event> failed =
+      Next("alice", v1::Event::kFileTransferFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->file_transfer_failed().filename(), "movie.txt");
+  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("peer"));
+  EXPECT_EQ(SpooledFiles(), 0);  // the partial file is gone
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileReceived), 0);
+}
+
+TEST_F(FilesTest, SendFileDeliversTheBytesThenReportsFileSent) {
+  const std::string data = TextBytes(150000, 's');
+  v1::SendFileRequest request;
+  request.set_session("alice");
+  request.set_to("bob");
+  request.set_filename("report.txt");
+  request.set_data(data);
+  v1::SendFileResponse response;
+  grpc::Status status = Call(&v1::Lilac::Stub::SendFile, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  absl::StatusOr<fake::v1::ClientFrame> sent =
+      WaitForClientFrame("alice", fake::v1::ClientFrame::kSentFile);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->sent_file().to(), "bob");
+  EXPECT_EQ(sent->sent_file().filename(), "report.txt");
+  EXPECT_TRUE(sent->sent_file().data() == data)
+      << sent->sent_file().data().size() << " bytes";
+
+  absl::StatusOr<v1::Event> done = Next("alice", v1::Event::kFileSent);
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(done->file_sent().to(), "bob");
+  EXPECT_EQ(done->file_sent().filename(), "report.txt");
+  EXPECT_EQ(done->file_sent().size(), data.size());
+  EXPECT_EQ(SpooledFiles(), 0);  // the staged copy is removed
+}
+
+TEST_F(FilesTest, EmptyFilesAreNotSent) {
+  v1::SendFileRequest request;
+  request.set_session("alice");
+  request.set_to("bob");
+  request.set_filename("empty.txt");
+  v1::SendFileResponse response;
+  grpc::Status status = Call(&v1::Lilac::Stub::SendFile, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(FilesTest, MisbehavingPluginLeavesLilacdAndOtherSessionsWorking) {
+  LoginConnected("carol", "carol");
+
+  // No file name: lilacd names it.
+  fake::v1::InjectFileRequest nameless = File("ignored", TextBytes(500, 'x'));
+  nameless.set_misbehavior(fake::v1::FILE_MISBEHAVIOR_NO_FILENAME);
+  Inject("alice", nameless);
+  absl::StatusOr<v1::Event> unnamed = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(unnamed.ok()) << unnamed.status();
+  EXPECT_EQ(unnamed->file_received().filename(), "unnamed");
+  EXPECT_EQ(unnamed->file_received().size(), 500);
+
+  // Cancelled twice: reported once.
+  fake::v1::InjectFileRequest twice = File("twice.txt", TextBytes(90000, 't'));
+  twice.set_cancel_after_bytes(1000);
+  twice.set_misbehavior(fake::v1::FILE_MISBEHAVIOR_CANCEL_TWICE);
+  Inject("alice", twice);
+  absl::StatusOr<v1::Event> failed =
+      Next("alice", v1::Event::kFileTransferFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->file_transfer_failed().filename(), "twice.txt");
+
+  // Completed without ending, then cancelled: the file counts, whole.
+  const std::string data = PngBytes(100000);
+  fake::v1::InjectFileRequest late = File("late.png", data);
+  late.set_misbehavior(fake::v1::FILE_MISBEHAVIOR_CANCEL_AFTER_COMPLETE);
+  Inject("alice", late);
+  absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(received.ok()) << received.status();
+  EXPECT_EQ(received->file_received().filename(), "late.png");
+  v1::FetchFileResponse fetched;
+  grpc::Status status =
+      Fetch("alice", received->file_received().file_id(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(fetched.data() == data) << fetched.data().size() << " bytes";
+
+  // Another session, after all that, still gets its files; every event above
+  // came before it.
+  Inject("carol", File("fine.txt", TextBytes(2000, 'f')));
+  absl::StatusOr<v1::Event> fine = Next("carol", v1::Event::kFileReceived);
+  ASSERT_TRUE(fine.ok()) << fine.status();
+  EXPECT_EQ(fine->file_received().filename(), "fine.txt");
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileTransferFailed), 1);
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileReceived), 2);
+}
+
+TEST_F(FilesTest, LogoutRemovesTheSessionsSpooledFiles) {
+  LoginConnected("carol", "carol");
+  Inject("alice", File("a.txt", TextBytes(3000, 'a')));
+  ASSERT_TRUE(Next("alice", v1::Event::kFileReceived).ok());
+  Inject("carol", File("c.txt", TextBytes(3000, 'c')));
+  absl::StatusOr<v1::Event> carols = Next("carol", v1::Event::kFileReceived);
+  ASSERT_TRUE(carols.ok()) << carols.status();
+  EXPECT_EQ(SpooledFiles(), 2);
+
+  v1::LogoutRequest logout;
+  logout.set_session("alice");
+  v1::LogoutResponse response;
+  grpc::Status status = Call(&v1::Lilac::Stub::Logout, logout, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(SpooledFiles(), 1);  // carol's
+
+  v1::FetchFileResponse fetched;
+  status = Fetch("carol", carols->file_received().file_id(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(fetched.filename(), "c.txt");
+}
+
+}  // namespace
+}  // namespace lilac::testing
