@@ -50,10 +50,34 @@ v1::Protocol LilacdTest::DescribeProtocol(const std::string& id) {
 absl::StatusOr<v1::Event> LilacdTest::Next(
     const std::string& session, v1::Event::KindCase kind,
     std::function<bool(const v1::Event&)> predicate) {
-  return client_->WaitFor([session, kind, predicate](const v1::Event& event) {
-    return event.session() == session && event.kind_case() == kind &&
+  const uint64_t after = cursor_[session];
+  auto matches = [&session, kind, &predicate, after](const v1::Event& event) {
+    return event.session() == session && event.sequence() > after &&
+           event.kind_case() == kind &&
            (predicate == nullptr || predicate(event));
-  });
+  };
+  // Events already recorded first: the client's own cursor may have moved past
+  // them while waiting for another session's event.
+  absl::StatusOr<v1::Event> found = absl::NotFoundError("");
+  for (const v1::Event& event : client_->Events()) {
+    if (matches(event)) {
+      found = event;
+      break;
+    }
+  }
+  // Then the ones still to come (anything recorded after the snapshot lies
+  // beyond the client's cursor, which only this thread moves).
+  if (!found.ok()) found = client_->WaitFor(matches);
+  if (found.ok()) cursor_[session] = found->sequence();
+  return found;
+}
+
+absl::StatusOr<v1::Event> LilacdTest::NextConnection(
+    const std::string& session, v1::ConnectionState state) {
+  return Next(session, v1::Event::kConnectionChanged,
+              [state](const v1::Event& event) {
+                return event.connection_changed().state() == state;
+              });
 }
 
 v1::SendMessageResponse LilacdTest::SendIm(const std::string& session,

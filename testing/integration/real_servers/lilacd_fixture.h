@@ -40,10 +40,16 @@ class LilacdTest : public ::testing::Test {
   v1::Protocol DescribeProtocol(const std::string& id);
 
   // Waits for the next event of `session` that is a `kind` and satisfies
-  // `predicate` (if given). Waits move forward: see LilacClient::WaitFor.
+  // `predicate` (if given). Waits move forward per session: the next wait for
+  // `session` starts after the event returned, whatever other sessions' events
+  // were waited for in between (two sessions' events interleave on a real
+  // network in no fixed order).
   absl::StatusOr<v1::Event> Next(
       const std::string& session, v1::Event::KindCase kind,
       std::function<bool(const v1::Event&)> predicate = nullptr);
+  // Next() for a connection change to `state`.
+  absl::StatusOr<v1::Event> NextConnection(const std::string& session,
+                                           v1::ConnectionState state);
 
   // Sends a one-to-one message; fails the test if the call fails.
   v1::SendMessageResponse SendIm(const std::string& session,
@@ -65,6 +71,8 @@ class LilacdTest : public ::testing::Test {
   void Logout(const std::string& session);
 
   std::unique_ptr<LilacdProcess> lilacd_;
+  // Per session, the sequence of the last event Next() returned.
+  std::map<std::string, uint64_t> cursor_;
   std::unique_ptr<LilacClient> client_;
 };
 

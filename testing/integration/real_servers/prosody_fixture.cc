@@ -49,7 +49,7 @@ void ProsodyTest::LoginConnected(const std::string& user) {
       LoginXmpp(user, user == "alice" ? kAlicePassword : kBobPassword);
   ASSERT_TRUE(login.ok()) << login.status();
   absl::StatusOr<v1::Event> connected =
-      client_->WaitFor(ConnectionIs(user, v1::CONNECTION_STATE_CONNECTED));
+      NextConnection(user, v1::CONNECTION_STATE_CONNECTED);
   ASSERT_TRUE(connected.ok()) << connected.status();
 }
 

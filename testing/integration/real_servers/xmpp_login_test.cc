@@ -17,8 +17,8 @@ class XmppLoginTest : public ProsodyTest {
  protected:
   // Waits for `session` to be disconnected and returns the event.
   v1::ConnectionChanged WaitDisconnected(const std::string& session) {
-    absl::StatusOr<v1::Event> down = client_->WaitFor(
-        ConnectionIs(session, v1::CONNECTION_STATE_DISCONNECTED));
+    absl::StatusOr<v1::Event> down =
+        NextConnection(session, v1::CONNECTION_STATE_DISCONNECTED);
     EXPECT_TRUE(down.ok()) << down.status();
     return down.ok() ? down->connection_changed() : v1::ConnectionChanged();
   }
@@ -51,10 +51,10 @@ TEST_F(XmppLoginTest, ConnectsAndReportsProgress) {
   EXPECT_FALSE(login->already_existed());
 
   absl::StatusOr<v1::Event> connecting =
-      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTING));
+      NextConnection("alice", v1::CONNECTION_STATE_CONNECTING);
   ASSERT_TRUE(connecting.ok()) << connecting.status();
   absl::StatusOr<v1::Event> connected =
-      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED));
+      NextConnection("alice", v1::CONNECTION_STATE_CONNECTED);
   ASSERT_TRUE(connected.ok()) << connected.status();
   // The server bound the resource we asked for.
   EXPECT_EQ(connected->connection_changed().display_name(), FullJid("alice"));
@@ -143,8 +143,8 @@ TEST_F(XmppLoginTest, LogoutEndsTheSessionAndTheAccountCanComeBack) {
   ASSERT_TRUE(Login("alice-again", "prpl-jabber", FullJid("alice"),
                     kAlicePassword, XmppSettings())
                   .ok());
-  absl::StatusOr<v1::Event> back = client_->WaitFor(
-      ConnectionIs("alice-again", v1::CONNECTION_STATE_CONNECTED));
+  absl::StatusOr<v1::Event> back =
+      NextConnection("alice-again", v1::CONNECTION_STATE_CONNECTED);
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(back->connection_changed().display_name(), FullJid("alice"));
 }

@@ -26,6 +26,50 @@ class XmppMessagingTest : public ProsodyTest {
   absl::StatusOr<v1::Event> NextMessage(const std::string& session) {
     return Next(session, v1::Event::kMessageReceived);
   }
+
+  // `from` adds `to` as a buddy, `to` grants the subscription request, and
+  // `from` sees `to` available: `from` now knows `to`'s resource.
+  void Subscribe(const std::string& from, const std::string& to) {
+    v1::AddBuddyRequest add;
+    add.set_session(from);
+    add.set_name(Jid(to));
+    v1::BuddyResponse added;
+    grpc::Status status = Call(&v1::Lilac::Stub::AddBuddy, add, &added);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    absl::StatusOr<v1::Event> asked =
+        Next(to, v1::Event::kAuthorizationRequested);
+    ASSERT_TRUE(asked.ok()) << asked.status();
+    EXPECT_EQ(asked->authorization_requested().from(), Jid(from));
+    v1::AnswerAuthorizationRequest answer;
+    answer.set_session(to);
+    answer.set_authorization_id(
+        asked->authorization_requested().authorization_id());
+    answer.set_accept(true);
+    v1::AnswerAuthorizationResponse answered;
+    status = Call(&v1::Lilac::Stub::AnswerAuthorization, answer, &answered);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+
+    absl::StatusOr<v1::Event> online = Next(
+        from, v1::Event::kBuddyPresenceChanged, [&](const v1::Event& event) {
+          return event.buddy_presence_changed().name() == Jid(to) &&
+                 event.buddy_presence_changed().presence() ==
+                     v1::PRESENCE_AVAILABLE;
+        });
+    ASSERT_TRUE(online.ok()) << online.status();
+  }
+
+  void SendTyping(const std::string& session, const std::string& to,
+                  v1::TypingState state) {
+    v1::SendTypingRequest request;
+    request.set_session(session);
+    request.set_to(to);
+    request.set_state(state);
+    v1::SendTypingResponse response;
+    grpc::Status status =
+        Call(&v1::Lilac::Stub::SendTyping, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
 };
 
 TEST_F(XmppMessagingTest, MessagesTravelBothWays) {
@@ -94,6 +138,38 @@ TEST_F(XmppMessagingTest, OurOwnSendsAreNotEchoed) {
   absl::StatusOr<v1::Event> next = NextMessage("alice");
   ASSERT_TRUE(next.ok()) << next.status();
   EXPECT_EQ(next->message_received().text(), "two");
+}
+
+// prpl-jabber sends chat states (XEP-0085) only to a resource it knows from
+// presence, so alice and bob subscribe to each other first.
+TEST_F(XmppMessagingTest, TypingTravelsBothWaysBetweenSubscribedContacts) {
+  Subscribe("alice", "bob");
+  if (HasFatalFailure()) return;
+  Subscribe("bob", "alice");
+  if (HasFatalFailure()) return;
+
+  SendTyping("alice", Jid("bob"), v1::TYPING_STATE_TYPING);
+  absl::StatusOr<v1::Event> seen = Next("bob", v1::Event::kTypingChanged);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->typing_changed().from(), FullJid("alice"));
+  EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
+
+  SendTyping("alice", Jid("bob"), v1::TYPING_STATE_PAUSED);
+  seen = Next("bob", v1::Event::kTypingChanged);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_PAUSED);
+
+  SendTyping("bob", Jid("alice"), v1::TYPING_STATE_TYPING);
+  seen = Next("alice", v1::Event::kTypingChanged);
+  ASSERT_TRUE(seen.ok()) << seen.status();
+  EXPECT_EQ(seen->typing_changed().from(), FullJid("bob"));
+  EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
+
+  // A message ends the typing notification.
+  EXPECT_TRUE(SendIm("bob", Jid("alice"), "done typing").accepted());
+  absl::StatusOr<v1::Event> message = NextMessage("alice");
+  ASSERT_TRUE(message.ok()) << message.status();
+  EXPECT_EQ(message->message_received().text(), "done typing");
 }
 
 }  // namespace

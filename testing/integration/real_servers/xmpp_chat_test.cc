@@ -1,0 +1,237 @@
+// Group chat (XEP-0045 MUC) between two lilac sessions with prpl-jabber
+// through a real Prosody: fields, joining (and creating) a room, who is there,
+// messages both ways without our own echo, the subject, nickname conflicts and
+// leaving.
+#include <string>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "testing/integration/real_servers/prosody_fixture.h"
+
+namespace lilac::testing {
+namespace {
+
+using ::testing::AllOf;
+using ::testing::Contains;
+using ::testing::Property;
+using ::testing::UnorderedElementsAre;
+
+class XmppChatTest : public ProsodyTest {
+ protected:
+  void SetUp() override {
+    ProsodyTest::SetUp();
+    if (HasFatalFailure()) return;
+    LoginConnected("alice");
+    if (HasFatalFailure()) return;
+    LoginConnected("bob");
+    if (HasFatalFailure()) return;
+    room_ = absl::StrCat("lilac@", prosody_->muc_domain());
+  }
+
+  // Alice creates the room: Prosody keeps a new room locked until its owner
+  // configures it, and prpl-jabber asks whether to configure it or accept the
+  // defaults. Accepting them opens the room. Returns alice's ChatJoined.
+  v1::ChatJoined CreateRoomAsAlice() {
+    JoinChat("alice", room_, "alice");
+    // prpl-jabber asks on the presence that says "room created" (status 201),
+    // before it opens the conversation.
+    absl::StatusOr<v1::Event> question =
+        Next("alice", v1::Event::kRequestOpened);
+    EXPECT_TRUE(question.ok()) << question.status();
+    absl::StatusOr<v1::Event> joined = Next("alice", v1::Event::kChatJoined);
+    EXPECT_TRUE(joined.ok()) << joined.status();
+    if (!joined.ok() || !question.ok()) return v1::ChatJoined();
+    const v1::RequestOpened& request = question->request_opened();
+    EXPECT_EQ(request.kind(), v1::RequestOpened::KIND_ACTION);
+    int accept = -1;
+    for (int i = 0; i < request.actions_size(); ++i) {
+      if (absl::StrContains(request.actions(i), "Accept")) accept = i;
+    }
+    EXPECT_GE(accept, 0) << request.ShortDebugString();
+    v1::AnswerRequestRequest answer;
+    answer.set_session("alice");
+    answer.set_request_id(request.request_id());
+    answer.set_index(accept);
+    v1::AnswerRequestResponse answered;
+    grpc::Status status =
+        Call(&v1::Lilac::Stub::AnswerRequest, answer, &answered);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return joined->chat_joined();
+  }
+
+  // Alice creates the room, bob joins it; returns bob's ChatJoined.
+  v1::ChatJoined BothInTheRoom() {
+    CreateRoomAsAlice();
+    JoinChat("bob", room_, "bob");
+    absl::StatusOr<v1::Event> joined = Next("bob", v1::Event::kChatJoined);
+    EXPECT_TRUE(joined.ok()) << joined.status();
+    absl::StatusOr<v1::Event> arrived = Next(
+        "alice", v1::Event::kParticipantsJoined, [](const v1::Event& event) {
+          for (const auto& who : event.participants_joined().participants())
+            if (who.nickname() == "bob") return true;
+          return false;
+        });
+    EXPECT_TRUE(arrived.ok()) << arrived.status();
+    return joined.ok() ? joined->chat_joined() : v1::ChatJoined();
+  }
+
+  absl::StatusOr<v1::Event> NextRoomMessage(const std::string& session) {
+    return Next(session, v1::Event::kChatMessageReceived);
+  }
+
+  std::string room_;
+};
+
+TEST_F(XmppChatTest, ListsJabbersChatFields) {
+  v1::ListChatFieldsRequest request;
+  request.set_session("alice");
+  v1::ListChatFieldsResponse fields;
+  grpc::Status status =
+      Call(&v1::Lilac::Stub::ListChatFields, request, &fields);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(fields.fields(),
+              Contains(AllOf(Property(&v1::ChatField::key, "room"),
+                             Property(&v1::ChatField::required, true))));
+  EXPECT_THAT(fields.fields(),
+              Contains(AllOf(Property(&v1::ChatField::key, "server"),
+                             Property(&v1::ChatField::required, true))));
+  EXPECT_THAT(
+      fields.fields(),
+      Contains(AllOf(Property(&v1::ChatField::key, "handle"),
+                     Property(&v1::ChatField::default_value, "alice"))));
+  EXPECT_THAT(fields.fields(),
+              Contains(AllOf(Property(&v1::ChatField::key, "password"),
+                             Property(&v1::ChatField::secret, true))));
+  EXPECT_EQ(fields.room_field(), "room");
+  EXPECT_EQ(fields.nickname_field(), "handle");
+  EXPECT_EQ(fields.password_field(), "password");
+}
+
+TEST_F(XmppChatTest, CreatingAndJoiningARoomShowsWhoIsThere) {
+  v1::ChatJoined alice_joined = CreateRoomAsAlice();
+  if (HasFailure()) return;
+  EXPECT_EQ(alice_joined.room(), room_);
+  EXPECT_EQ(alice_joined.nickname(), "alice");
+
+  JoinChat("bob", room_, "bob");
+  absl::StatusOr<v1::Event> bob_joined = Next("bob", v1::Event::kChatJoined);
+  ASSERT_TRUE(bob_joined.ok()) << bob_joined.status();
+  const v1::ChatJoined& joined = bob_joined->chat_joined();
+  EXPECT_EQ(joined.room(), room_);
+  EXPECT_EQ(joined.nickname(), "bob");
+  // Prosody sends the occupants before our own presence: bob sees alice,
+  // the room's owner (a moderator), and himself.
+  EXPECT_THAT(
+      joined.participants(),
+      UnorderedElementsAre(
+          AllOf(Property(&v1::Participant::nickname, "alice"),
+                Property(&v1::Participant::is_self, false),
+                Property(&v1::Participant::role,
+                         Property(&v1::ParticipantRole::moderator, true))),
+          AllOf(Property(&v1::Participant::nickname, "bob"),
+                Property(&v1::Participant::is_self, true))));
+
+  absl::StatusOr<v1::Event> arrived =
+      Next("alice", v1::Event::kParticipantsJoined);
+  ASSERT_TRUE(arrived.ok()) << arrived.status();
+  EXPECT_EQ(arrived->participants_joined().room(), room_);
+  EXPECT_THAT(
+      arrived->participants_joined().participants(),
+      UnorderedElementsAre(AllOf(Property(&v1::Participant::nickname, "bob"),
+                                 Property(&v1::Participant::is_self, false))));
+}
+
+TEST_F(XmppChatTest, RoomMessagesTravelBothWaysWithoutOurEcho) {
+  BothInTheRoom();
+  if (HasFailure()) return;
+
+  v1::SendMessageResponse sent = SendToRoom("alice", room_, "hello room");
+  EXPECT_TRUE(sent.accepted()) << sent.error();
+  absl::StatusOr<v1::Event> at_bob = NextRoomMessage("bob");
+  ASSERT_TRUE(at_bob.ok()) << at_bob.status();
+  EXPECT_EQ(at_bob->chat_message_received().room(), room_);
+  EXPECT_EQ(at_bob->chat_message_received().from_nickname(), "alice");
+  EXPECT_EQ(at_bob->chat_message_received().text(), "hello room");
+  EXPECT_FALSE(at_bob->chat_message_received().is_private());
+
+  const std::string unicode = "Grüße 🌸 aus 東京";
+  sent = SendToRoom("bob", room_, unicode);
+  EXPECT_TRUE(sent.accepted()) << sent.error();
+  // The MUC reflects alice's own message to her; lilacd drops that echo, so
+  // her first room message is bob's.
+  absl::StatusOr<v1::Event> at_alice = NextRoomMessage("alice");
+  ASSERT_TRUE(at_alice.ok()) << at_alice.status();
+  EXPECT_EQ(at_alice->chat_message_received().from_nickname(), "bob");
+  EXPECT_EQ(at_alice->chat_message_received().text(), unicode);
+}
+
+TEST_F(XmppChatTest, SubjectSetByOneIsSeenByTheOther) {
+  BothInTheRoom();
+  if (HasFailure()) return;
+
+  v1::SetChatSubjectRequest request;
+  request.set_session("alice");
+  request.set_room(room_);
+  request.set_subject("Today: real servers");
+  v1::SetChatSubjectResponse response;
+  grpc::Status status =
+      Call(&v1::Lilac::Stub::SetChatSubject, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  auto is_set = [](const v1::Event& event) {
+    return event.chat_subject_changed().subject() == "Today: real servers";
+  };
+  absl::StatusOr<v1::Event> at_bob =
+      Next("bob", v1::Event::kChatSubjectChanged, is_set);
+  ASSERT_TRUE(at_bob.ok()) << at_bob.status();
+  EXPECT_EQ(at_bob->chat_subject_changed().room(), room_);
+  EXPECT_EQ(at_bob->chat_subject_changed().set_by(), "alice");
+  absl::StatusOr<v1::Event> at_alice =
+      Next("alice", v1::Event::kChatSubjectChanged, is_set);
+  ASSERT_TRUE(at_alice.ok()) << at_alice.status();
+  EXPECT_EQ(at_alice->chat_subject_changed().set_by(), "alice");
+}
+
+TEST_F(XmppChatTest, ATakenNicknameIsRefused) {
+  CreateRoomAsAlice();
+  if (HasFailure()) return;
+  JoinChat("bob", room_, "alice");
+  absl::StatusOr<v1::Event> failed = Next("bob", v1::Event::kChatJoinFailed);
+  ASSERT_TRUE(failed.ok()) << failed.status();
+  EXPECT_EQ(failed->chat_join_failed().room(), room_);
+  EXPECT_EQ(failed->chat_join_failed().error(),
+            v1::CHAT_JOIN_ERROR_NICKNAME_CONFLICT)
+      << failed->chat_join_failed().message();
+}
+
+TEST_F(XmppChatTest, LeavingIsSeenByTheOthers) {
+  BothInTheRoom();
+  if (HasFailure()) return;
+
+  v1::LeaveChatRequest leave;
+  leave.set_session("bob");
+  leave.set_room(room_);
+  v1::LeaveChatResponse left;
+  grpc::Status status = Call(&v1::Lilac::Stub::LeaveChat, leave, &left);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  absl::StatusOr<v1::Event> gone = Next("alice", v1::Event::kParticipantLeft);
+  ASSERT_TRUE(gone.ok()) << gone.status();
+  EXPECT_EQ(gone->participant_left().room(), room_);
+  EXPECT_EQ(gone->participant_left().nickname(), "bob");
+
+  // Bob is no longer in the room.
+  v1::SendChatMessageRequest request;
+  request.set_session("bob");
+  request.set_room(room_);
+  request.set_text("still here?");
+  v1::SendMessageResponse response;
+  EXPECT_EQ(
+      Call(&v1::Lilac::Stub::SendChatMessage, request, &response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
+}  // namespace
+}  // namespace lilac::testing
