@@ -66,6 +66,15 @@ absl::Status Validate(const v1::LoginRequest& r) {
       return s;
     }
   }
+  if (r.has_proxy() && r.proxy().type() != v1::Proxy::TYPE_NONE &&
+      r.proxy().type() != v1::Proxy::TYPE_UNSPECIFIED) {
+    if (absl::Status s = Name("proxy.host", r.proxy().host()); !s.ok()) {
+      return s;
+    }
+    if (r.proxy().port() <= 0 || r.proxy().port() > 65535) {
+      return absl::InvalidArgumentError("proxy.port must be from 1 to 65535");
+    }
+  }
   return absl::OkStatus();
 }
 

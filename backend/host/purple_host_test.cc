@@ -72,6 +72,28 @@ TEST(PurpleHostTest, UserDirectoryIsPrivate) {
   EXPECT_EQ(info.st_mode & 0777, 0700);
 }
 
+TEST(PurpleHostTest, AccountsAreNeverSavedToDisk) {
+  const std::string dir =
+      Host().Run([](const OnLoop&) { return std::string(purple_user_dir()); });
+  Host().Run([](const OnLoop&) {
+    PurpleAccount* account = purple_account_new("someone", "prpl-irc");
+    purple_accounts_add(account);
+    purple_account_set_string(account, "token", "s3cret-token");
+    purple_account_set_remember_password(account, FALSE);
+    purple_account_set_password(account, "s3cret-password");
+    // Forces the save libpurple would otherwise do on a timer.
+    purple_accounts_remove(account);
+    purple_accounts_add(account);
+    purple_accounts_delete(account);
+  });
+  // Whatever libpurple tried to write, no account file holds the secrets.
+  struct stat info;
+  ASSERT_EQ(stat((dir + "/accounts.xml").c_str(), &info), 0);
+  EXPECT_TRUE(S_ISDIR(info.st_mode));
+  ASSERT_EQ(stat((dir + "/accounts.xml.save").c_str(), &info), 0);
+  EXPECT_TRUE(S_ISDIR(info.st_mode));
+}
+
 TEST(PurpleHostStartTest, MissingPluginDirectoryFailsWithItsName) {
   // Fails before libpurple starts, so it does not disturb the shared host.
   auto host = PurpleHost::Start({.plugin_dirs = {"/nonexistent/plugins"}});

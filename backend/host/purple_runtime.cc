@@ -82,6 +82,18 @@ absl::StatusOr<std::unique_ptr<PurpleRuntime>> PurpleRuntime::Init(
   std::unique_ptr<PurpleRuntime> runtime(new PurpleRuntime(user_dir));
   g_free(user_dir);
 
+  // libpurple saves accounts (with settings such as plugins' tokens, and proxy
+  // passwords) to accounts.xml by writing accounts.xml.save and renaming it.
+  // Directories in their place make both steps fail, so nothing of an account
+  // ever reaches the disk.
+  for (const char* name : {"accounts.xml", "accounts.xml.save"}) {
+    const std::string path = runtime->user_dir_ + "/" + name;
+    if (mkdir(path.c_str(), 0700) != 0) {
+      return absl::InternalError(
+          absl::StrCat("cannot protect ", path, ": ", std::strerror(errno)));
+    }
+  }
+
   purple_debug_on = purple_debug;
   purple_debug_set_enabled(FALSE);
   purple_debug_set_ui_ops(&kDebugOps);

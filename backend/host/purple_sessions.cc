@@ -46,6 +46,43 @@ std::string InstalledProtocolIds() {
   return absl::StrJoin(ids, ", ");
 }
 
+void ApplyProxy(PurpleAccount* account, const v1::Proxy& proxy) {
+  PurpleProxyType type;
+  switch (proxy.type()) {
+    case v1::Proxy::TYPE_NONE:
+      type = PURPLE_PROXY_NONE;
+      break;
+    case v1::Proxy::TYPE_HTTP:
+      type = PURPLE_PROXY_HTTP;
+      break;
+    case v1::Proxy::TYPE_SOCKS4:
+      type = PURPLE_PROXY_SOCKS4;
+      break;
+    case v1::Proxy::TYPE_SOCKS5:
+      type = PURPLE_PROXY_SOCKS5;
+      break;
+    case v1::Proxy::TYPE_TOR:
+      type = PURPLE_PROXY_TOR;
+      break;
+    default:
+      return;
+  }
+  // The account owns the info from here on.
+  PurpleProxyInfo* info = purple_proxy_info_new();
+  purple_proxy_info_set_type(info, type);
+  if (type != PURPLE_PROXY_NONE) {
+    purple_proxy_info_set_host(info, proxy.host().c_str());
+    purple_proxy_info_set_port(info, proxy.port());
+    if (!proxy.username().empty()) {
+      purple_proxy_info_set_username(info, proxy.username().c_str());
+    }
+    if (!proxy.password().empty()) {
+      purple_proxy_info_set_password(info, proxy.password().c_str());
+    }
+  }
+  purple_account_set_proxy_info(account, info);
+}
+
 void ApplySetting(PurpleAccount* account, const TypedSetting& setting) {
   switch (setting.type) {
     case v1::AccountOption::TYPE_BOOL:
@@ -218,6 +255,7 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   for (const TypedSetting& setting : settings->settings) {
     ApplySetting(account, setting);
   }
+  ApplyProxy(account, request.proxy());
   account->ui_data = session;
   Connect(session);
 
