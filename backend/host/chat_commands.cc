@@ -12,10 +12,18 @@
 namespace lilac {
 namespace {
 
-PurplePluginProtocolInfo* ProtocolOf(PurpleAccount* account) {
+// The account's protocol, if it has group chats.
+absl::StatusOr<PurplePluginProtocolInfo*> ChatProtocolOf(
+    PurpleAccount* account) {
   PurplePlugin* plugin =
       purple_find_prpl(purple_account_get_protocol_id(account));
-  return plugin ? PURPLE_PLUGIN_PROTOCOL_INFO(plugin) : nullptr;
+  PurplePluginProtocolInfo* info =
+      plugin ? PURPLE_PLUGIN_PROTOCOL_INFO(plugin) : nullptr;
+  if (info == nullptr || info->join_chat == nullptr) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        purple_account_get_protocol_id(account), " has no group chats"));
+  }
+  return info;
 }
 
 struct ChatFieldEntry {
@@ -69,11 +77,9 @@ absl::StatusOr<v1::ListChatFieldsResponse> PurpleSessions::ListChatFields(
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
-  PurplePluginProtocolInfo* info = ProtocolOf(account);
-  if (info == nullptr || info->join_chat == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        purple_account_get_protocol_id(account), " has no group chats"));
-  }
+  absl::StatusOr<PurplePluginProtocolInfo*> found = ChatProtocolOf(account);
+  if (!found.ok()) return found.status();
+  PurplePluginProtocolInfo* info = *found;
   PurpleConnection* gc = purple_account_get_connection(account);
   std::vector<ChatFieldEntry> fields = ChatFieldsOf(gc, info);
   GHashTable* defaults = (gc && info->chat_info_defaults)
@@ -104,11 +110,9 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
-  PurplePluginProtocolInfo* info = ProtocolOf(account);
-  if (info == nullptr || info->join_chat == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        purple_account_get_protocol_id(account), " has no group chats"));
-  }
+  absl::StatusOr<PurplePluginProtocolInfo*> found = ChatProtocolOf(account);
+  if (!found.ok()) return found.status();
+  PurplePluginProtocolInfo* info = *found;
   PurpleConnection* gc = purple_account_get_connection(account);
   std::vector<ChatFieldEntry> fields = ChatFieldsOf(gc, info);
 
@@ -241,13 +245,7 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
   response.set_client_message_id(request.client_message_id());
   response.set_accepted(result >= 0);
   if (result < 0) response.set_error(std::strerror(-result));
-  v1::Event event;
-  v1::MessageSendResult* sent = event.mutable_message_send_result();
-  sent->set_client_message_id(request.client_message_id());
-  sent->set_to(request.room());
-  sent->set_accepted(response.accepted());
-  sent->set_error(response.error());
-  Emit(*session, std::move(event));
+  EmitSendResult(*session, request.room(), response);
   return response;
 }
 

@@ -35,14 +35,19 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
     response.set_accepted(result >= 0);
     if (result < 0) response.set_error(std::strerror(-result));
   }
+  EmitSendResult(*session, request.to(), response);
+  return response;
+}
+
+void PurpleSessions::EmitSendResult(LoopSession* session, const std::string& to,
+                                    const v1::SendMessageResponse& response) {
   v1::Event event;
   v1::MessageSendResult* sent = event.mutable_message_send_result();
-  sent->set_client_message_id(request.client_message_id());
-  sent->set_to(request.to());
+  sent->set_client_message_id(response.client_message_id());
+  sent->set_to(to);
   sent->set_accepted(response.accepted());
   sent->set_error(response.error());
-  Emit(*session, std::move(event));
-  return response;
+  Emit(session, std::move(event));
 }
 
 absl::Status PurpleSessions::SendTyping(const OnLoop&,

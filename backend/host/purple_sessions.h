@@ -144,6 +144,9 @@ class PurpleSessions {
   absl::StatusOr<PurpleConnection*> ConnectionOf(LoopSession* session);
   void Connect(LoopSession* session);
   static gboolean OnReconnectTimer(gpointer session);
+  // Reports the outcome of a send as an event too.
+  void EmitSendResult(LoopSession* session, const std::string& to,
+                      const v1::SendMessageResponse& response);
   void RejoinRooms(LoopSession* session);
   void Teardown(LoopSession* session);
 

@@ -166,6 +166,41 @@ absl::Status FillField(PurpleRequestField* field, const std::string& value) {
 
 }  // namespace
 
+std::unique_ptr<RequestTracker::Pending> NewPending(
+    PurpleRequestType type, v1::RequestOpened::Kind kind,
+    PurpleAccount* account, PurpleConversation* conv, GCallback ok_cb,
+    GCallback cancel_cb, void* user_data) {
+  auto pending = std::make_unique<RequestTracker::Pending>();
+  pending->session = SessionFor(account, conv);
+  pending->type = type;
+  pending->kind = kind;
+  pending->ok_cb = ok_cb;
+  pending->cancel_cb = cancel_cb;
+  pending->user_data = user_data;
+  return pending;
+}
+
+// Calls the plugin's cancel callback with the signature its request type uses.
+void CallCancel(const RequestTracker::Pending& pending) {
+  if (pending.cancel_cb == nullptr) return;
+  switch (pending.type) {
+    case PURPLE_REQUEST_FIELDS:
+      reinterpret_cast<PurpleRequestFieldsCb>(pending.cancel_cb)(
+          pending.user_data, pending.fields);
+      break;
+    case PURPLE_REQUEST_CHOICE:
+      reinterpret_cast<PurpleRequestChoiceCb>(pending.cancel_cb)(
+          pending.user_data, 0);
+      break;
+    case PURPLE_REQUEST_ACTION:
+      break;  // actions have no cancel callback
+    default:  // input, file, folder: (user_data, const char*)
+      reinterpret_cast<PurpleRequestInputCb>(pending.cancel_cb)(
+          pending.user_data, nullptr);
+      break;
+  }
+}
+
 // The C entry points libpurple calls; they forward to the tracker.
 struct RequestUiOpsAccess {
   static RequestTracker::Pending* Open(
@@ -183,13 +218,9 @@ struct RequestUiOpsAccess {
                             const char* cancel_text, GCallback cancel_cb,
                             PurpleAccount* account, const char* who,
                             PurpleConversation* conv, void* user_data) {
-    auto pending = std::make_unique<RequestTracker::Pending>();
-    pending->session = SessionFor(account, conv);
-    pending->type = PURPLE_REQUEST_INPUT;
-    pending->kind = v1::RequestOpened::KIND_INPUT;
-    pending->ok_cb = ok_cb;
-    pending->cancel_cb = cancel_cb;
-    pending->user_data = user_data;
+    auto pending =
+        NewPending(PURPLE_REQUEST_INPUT, v1::RequestOpened::KIND_INPUT, account,
+                   conv, ok_cb, cancel_cb, user_data);
     v1::RequestOpened event = Describe(title, primary, secondary, who);
     v1::RequestField* field = event.add_fields();
     field->set_id("text");
@@ -210,13 +241,9 @@ struct RequestUiOpsAccess {
                              PurpleAccount* account, const char* who,
                              PurpleConversation* conv, void* user_data,
                              va_list choices) {
-    auto pending = std::make_unique<RequestTracker::Pending>();
-    pending->session = SessionFor(account, conv);
-    pending->type = PURPLE_REQUEST_CHOICE;
-    pending->kind = v1::RequestOpened::KIND_CHOICE;
-    pending->ok_cb = ok_cb;
-    pending->cancel_cb = cancel_cb;
-    pending->user_data = user_data;
+    auto pending =
+        NewPending(PURPLE_REQUEST_CHOICE, v1::RequestOpened::KIND_CHOICE,
+                   account, conv, ok_cb, cancel_cb, user_data);
     v1::RequestOpened event = Describe(title, primary, secondary, who);
     while (const char* label = va_arg(choices, const char*)) {
       const int value = va_arg(choices, int);
@@ -236,11 +263,9 @@ struct RequestUiOpsAccess {
                              PurpleAccount* account, const char* who,
                              PurpleConversation* conv, void* user_data,
                              size_t action_count, va_list actions) {
-    auto pending = std::make_unique<RequestTracker::Pending>();
-    pending->session = SessionFor(account, conv);
-    pending->type = PURPLE_REQUEST_ACTION;
-    pending->kind = v1::RequestOpened::KIND_ACTION;
-    pending->user_data = user_data;
+    auto pending =
+        NewPending(PURPLE_REQUEST_ACTION, v1::RequestOpened::KIND_ACTION,
+                   account, conv, nullptr, nullptr, user_data);
     v1::RequestOpened event = Describe(title, primary, secondary, who);
     for (size_t i = 0; i < action_count; ++i) {
       const char* label = va_arg(actions, const char*);
@@ -275,13 +300,9 @@ struct RequestUiOpsAccess {
                              const char* cancel_text, GCallback cancel_cb,
                              PurpleAccount* account, const char* who,
                              PurpleConversation* conv, void* user_data) {
-    auto pending = std::make_unique<RequestTracker::Pending>();
-    pending->session = SessionFor(account, conv);
-    pending->type = PURPLE_REQUEST_FIELDS;
-    pending->kind = v1::RequestOpened::KIND_FIELDS;
-    pending->ok_cb = ok_cb;
-    pending->cancel_cb = cancel_cb;
-    pending->user_data = user_data;
+    auto pending =
+        NewPending(PURPLE_REQUEST_FIELDS, v1::RequestOpened::KIND_FIELDS,
+                   account, conv, ok_cb, cancel_cb, user_data);
     pending->fields = fields;
     v1::RequestOpened event = Describe(title, primary, secondary, who);
     for (GList* group = purple_request_fields_get_groups(fields); group;
@@ -371,20 +392,13 @@ RequestTracker::Pending* RequestTracker::Open(std::unique_ptr<Pending> pending,
           if (tracker == nullptr) return G_SOURCE_REMOVE;
           auto it = tracker->open_.find(id);
           if (it == tracker->open_.end()) return G_SOURCE_REMOVE;
-          Pending* pending = it->second.get();
-          if (pending->cancel_cb != nullptr) {
-            if (pending->type == PURPLE_REQUEST_FIELDS) {
-              reinterpret_cast<PurpleRequestFieldsCb>(pending->cancel_cb)(
-                  pending->user_data, pending->fields);
-            } else if (pending->type == PURPLE_REQUEST_CHOICE) {
-              reinterpret_cast<PurpleRequestChoiceCb>(pending->cancel_cb)(
-                  pending->user_data, 0);
-            } else {
-              reinterpret_cast<PurpleRequestInputCb>(pending->cancel_cb)(
-                  pending->user_data, nullptr);
-            }
+          CallCancel(*it->second);
+          // The callback may have closed the request itself.
+          it = tracker->open_.find(id);
+          if (it != tracker->open_.end()) {
+            tracker->Close(it->second.get(),
+                           v1::RequestClosed::REASON_CANCELLED);
           }
-          tracker->Close(pending, v1::RequestClosed::REASON_CANCELLED);
           return G_SOURCE_REMOVE;
         },
         GSIZE_TO_POINTER(id));
@@ -532,25 +546,8 @@ absl::Status RequestTracker::Answer(LoopSession* session,
 absl::Status RequestTracker::Cancel(LoopSession* session, uint64_t request_id) {
   absl::StatusOr<Pending*> found = FindOpen(session, request_id);
   if (!found.ok()) return found.status();
-  Pending* pending = *found;
-  if (pending->cancel_cb != nullptr) {
-    switch (pending->kind) {
-      case v1::RequestOpened::KIND_INPUT:
-        reinterpret_cast<PurpleRequestInputCb>(pending->cancel_cb)(
-            pending->user_data, nullptr);
-        break;
-      case v1::RequestOpened::KIND_CHOICE:
-        reinterpret_cast<PurpleRequestChoiceCb>(pending->cancel_cb)(
-            pending->user_data, 0);
-        break;
-      case v1::RequestOpened::KIND_FIELDS:
-        reinterpret_cast<PurpleRequestFieldsCb>(pending->cancel_cb)(
-            pending->user_data, pending->fields);
-        break;
-      default:
-        break;
-    }
-  }
+  CallCancel(**found);
+  // The callback may have closed the request itself.
   auto it = open_.find(request_id);
   if (it != open_.end()) {
     Close(it->second.get(), v1::RequestClosed::REASON_CANCELLED);
