@@ -63,7 +63,8 @@ grpc::Status FakeControlService::CreateRoom(
 grpc::Status FakeControlService::SetUserInfo(
     grpc::ServerContext*, const v1::SetUserInfoRequest* request,
     v1::SetUserInfoResponse*) {
-  return ToGrpc(network_->SetUserInfo(request->info()));
+  return ToGrpc(
+      network_->SetUserInfo(request->info(), request->never_answer()));
 }
 
 grpc::Status FakeControlService::SetLoginBehavior(

@@ -38,7 +38,8 @@ class NetworkModel : public ConnectionHandler {
   absl::Status CreateGroup(const std::string& account,
                            const std::string& group);
   absl::Status CreateRoom(const v1::CreateRoomRequest& request);
-  absl::Status SetUserInfo(const v1::UserInfo& info);
+  // `never_answer`: GetInfo for this name gets no reply at all.
+  absl::Status SetUserInfo(const v1::UserInfo& info, bool never_answer = false);
   absl::Status SetLoginBehavior(const v1::SetLoginBehaviorRequest& request);
   absl::StatusOr<std::string> InjectMessage(const std::string& account,
                                             v1::IncomingIm message);
@@ -165,6 +166,7 @@ class NetworkModel : public ConnectionHandler {
   std::map<std::string, Account> accounts_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, Room> rooms_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, v1::UserInfo> user_info_ ABSL_GUARDED_BY(mutex_);
+  std::set<std::string> unanswered_info_ ABSL_GUARDED_BY(mutex_);
   std::map<ConnectionId, Session> sessions_ ABSL_GUARDED_BY(mutex_);
   std::vector<RecordedFrame> recorded_ ABSL_GUARDED_BY(mutex_);
   std::map<std::string, InjectedFile> injected_files_ ABSL_GUARDED_BY(mutex_);

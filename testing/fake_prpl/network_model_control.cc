@@ -82,11 +82,17 @@ absl::Status NetworkModel::CreateRoom(const v1::CreateRoomRequest& request) {
   return absl::OkStatus();
 }
 
-absl::Status NetworkModel::SetUserInfo(const v1::UserInfo& info) {
+absl::Status NetworkModel::SetUserInfo(const v1::UserInfo& info,
+                                       bool never_answer) {
   if (info.name().empty())
     return absl::InvalidArgumentError("name is required");
   absl::MutexLock lock(&mutex_);
   user_info_[info.name()] = info;
+  if (never_answer) {
+    unanswered_info_.insert(info.name());
+  } else {
+    unanswered_info_.erase(info.name());
+  }
   return absl::OkStatus();
 }
 
