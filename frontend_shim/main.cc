@@ -16,10 +16,12 @@
 #include "frontend_shim/config/shim_config.h"
 #include "frontend_shim/log.h"
 #include "frontend_shim/translate/backend_config.h"
+#include "frontend_shim/translate/login_proxy.h"
 #include "frontend_shim/translate/session_bridge.h"
 #include "frontend_shim/wire/spectrum_connection.h"
 #include "grpcpp/create_channel.h"
 #include "grpcpp/security/credentials.h"
+#include "grpcpp/support/channel_arguments.h"
 
 namespace lilac::shim {
 namespace {
@@ -72,8 +74,15 @@ int Run(int argc, char** argv) {
           "[purple] plugins_dir is not used with a remote lilacd: "
           "start lilacd with --plugin_dirs");
     }
-    channel = grpc::CreateChannel(RemoteTarget(config->lilacd),
-                                  grpc::InsecureChannelCredentials());
+    // A restarted lilacd is found again within seconds, not after gRPC's
+    // default reconnect backoff of up to two minutes.
+    grpc::ChannelArguments arguments;
+    arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 200);
+    arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 5000);
+    channel = grpc::CreateCustomChannel(RemoteTarget(config->lilacd),
+                                        grpc::InsecureChannelCredentials(),
+                                        arguments);
     LogInfo(absl::StrCat("using the remote lilacd at ", config->lilacd));
   }
 
@@ -119,6 +128,8 @@ int Run(int argc, char** argv) {
   bridge_options.web_directory = config->web_directory;
   bridge_options.web_url = config->web_url;
   bridge_options.web_maximgsize = config->web_maximgsize;
+  bridge_options.proxy = LoginProxy(config->proxy);
+  LogInfo(DescribeProxy(config->proxy));
   if (config->web_directory.empty() != config->web_url.empty()) {
     LogWarning(
         "web storage needs both service.web_directory and "

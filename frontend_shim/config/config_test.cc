@@ -1,3 +1,4 @@
+#include "absl/strings/str_cat.h"
 #include "frontend_shim/config/command_line.h"
 #include "frontend_shim/config/ini_file.h"
 #include "frontend_shim/config/shim_config.h"
@@ -97,6 +98,8 @@ show-unread = yes
 [proxy]
 type = socks5
 host = proxy.example.org
+port = 1080
+username = me
 password = hunter2
 [lilac]
 lilacd = unix:/run/lilacd.sock
@@ -125,9 +128,71 @@ ping_timeout = 0
   EXPECT_EQ(config->purple_settings.count("plugins_dir"), 0u);
   EXPECT_EQ(config->lilacd, "unix:/run/lilacd.sock");
   EXPECT_EQ(config->ping_timeout, absl::ZeroDuration());
+  ASSERT_TRUE(config->proxy.has_value());
+  EXPECT_EQ(config->proxy->type, ProxyConfig::Type::kSocks5);
+  EXPECT_EQ(config->proxy->host, "proxy.example.org");
+  EXPECT_EQ(config->proxy->port, 1080);
+  EXPECT_EQ(config->proxy->username, "me");
+  EXPECT_EQ(config->proxy->password, "hunter2");
+  EXPECT_TRUE(config->warnings.empty());
+}
+
+absl::StatusOr<ShimConfig> ConfigWithProxy(const std::string& proxy) {
+  CommandLine line;
+  line.config_path = "x.cfg";
+  absl::StatusOr<IniFile> file =
+      IniFile::Parse("[service]\nprotocol = prpl-fake\n[proxy]\n" + proxy);
+  if (!file.ok()) return file.status();
+  return MakeShimConfig(line, *file);
+}
+
+TEST(ShimConfigTest, ProxyTypesAsUpstreamNamesThem) {
+  const std::pair<const char*, ProxyConfig::Type> types[] = {
+      {"http", ProxyConfig::Type::kHttp},
+      {"socks4", ProxyConfig::Type::kSocks4},
+      {"SOCKS5", ProxyConfig::Type::kSocks5},
+      {"tor", ProxyConfig::Type::kTor},
+  };
+  for (const auto& [name, type] : types) {
+    absl::StatusOr<ShimConfig> config = ConfigWithProxy(
+        absl::StrCat("type = ", name, "\nhost = 10.0.0.1\nport = 3128\n"));
+    ASSERT_TRUE(config.ok()) << name << ": " << config.status();
+    ASSERT_TRUE(config->proxy.has_value()) << name;
+    EXPECT_EQ(config->proxy->type, type) << name;
+    EXPECT_EQ(config->proxy->port, 3128);
+    EXPECT_EQ(config->proxy->username, "");
+  }
+  absl::StatusOr<ShimConfig> none = ConfigWithProxy("type = none\n");
+  ASSERT_TRUE(none.ok()) << none.status();
+  ASSERT_TRUE(none->proxy.has_value());
+  EXPECT_EQ(none->proxy->type, ProxyConfig::Type::kNone);
+}
+
+TEST(ShimConfigTest, NoProxyTypeMeansDirect) {
+  absl::StatusOr<ShimConfig> config = ConfigWithProxy("");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->proxy.has_value());
+  config = ConfigWithProxy("host = p.example.org\nport = 8080\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_FALSE(config->proxy.has_value());
   ASSERT_EQ(config->warnings.size(), 1u);
   EXPECT_THAT(config->warnings[0], HasSubstr("[proxy]"));
-  EXPECT_THAT(config->warnings[0], ::testing::Not(HasSubstr("hunter2")));
+}
+
+TEST(ShimConfigTest, BadProxiesAreErrorsWithoutThePassword) {
+  for (const char* proxy : {
+           "type = gopher\nhost = p\nport = 1\npassword = hunter2\n",
+           "type = http\nport = 8080\npassword = hunter2\n",
+           "type = http\nhost = p\npassword = hunter2\n",
+           "type = http\nhost = p\nport = 70000\npassword = hunter2\n",
+           "type = http\nhost = p\nport = x\npassword = hunter2\n",
+       }) {
+    absl::StatusOr<ShimConfig> config = ConfigWithProxy(proxy);
+    ASSERT_FALSE(config.ok()) << proxy;
+    EXPECT_THAT(config.status().message(), HasSubstr("proxy")) << proxy;
+    EXPECT_THAT(config.status().message(),
+                ::testing::Not(HasSubstr("hunter2")));
+  }
 }
 
 TEST(ShimConfigTest, ProtocolIsRequiredAndValuesAreChecked) {

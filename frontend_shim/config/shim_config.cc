@@ -1,5 +1,6 @@
 #include "frontend_shim/config/shim_config.h"
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -16,6 +17,47 @@ bool IsBackendPurpleKey(const std::string& key) {
 std::string Resolve(const std::string& working_dir, const std::string& path) {
   if (path.empty() || path[0] == '/' || working_dir.empty()) return path;
   return absl::StrCat(working_dir, "/", path);
+}
+
+// [proxy] type/host/port/username/password (upstream's keys; upstream
+// accepts http, socks4 and socks5). An unknown type or a proxy without a
+// host or port is an error rather than a silent direct connection.
+absl::StatusOr<std::optional<ProxyConfig>> ReadProxy(const IniFile& file) {
+  const std::string type = absl::AsciiStrToLower(
+      absl::StripAsciiWhitespace(file.GetOr("proxy.type", "")));
+  if (type.empty()) return std::nullopt;
+  ProxyConfig proxy;
+  if (type == "none") {
+    proxy.type = ProxyConfig::Type::kNone;
+    return proxy;
+  } else if (type == "http") {
+    proxy.type = ProxyConfig::Type::kHttp;
+  } else if (type == "socks4") {
+    proxy.type = ProxyConfig::Type::kSocks4;
+  } else if (type == "socks5") {
+    proxy.type = ProxyConfig::Type::kSocks5;
+  } else if (type == "tor") {
+    proxy.type = ProxyConfig::Type::kTor;
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("proxy.type '", type,
+                     "' is not one of none, http, socks4, socks5, tor"));
+  }
+  proxy.host = file.GetOr("proxy.host", "");
+  if (proxy.host.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("proxy.type is ", type, " but proxy.host is not set"));
+  }
+  absl::StatusOr<long long> port = file.GetInt("proxy.port", 0);
+  if (!port.ok()) return port.status();
+  if (*port < 1 || *port > 65535) {
+    return absl::InvalidArgumentError(
+        "proxy.port must be set, from 1 to 65535");
+  }
+  proxy.port = static_cast<int>(*port);
+  proxy.username = file.GetOr("proxy.username", "");
+  proxy.password = file.GetOr("proxy.password", "");
+  return proxy;
 }
 
 }  // namespace
@@ -90,19 +132,13 @@ absl::StatusOr<ShimConfig> MakeShimConfig(const CommandLine& command_line,
     config.purple_settings[key] = values.back();
   }
 
-  config.proxy_type = file.GetOr("proxy.type", "");
-  config.proxy_host = file.GetOr("proxy.host", "");
-  number = file.GetInt("proxy.port", 0);
-  if (!number.ok()) return number.status();
-  config.proxy_port = static_cast<int>(*number);
-  config.proxy_username = file.GetOr("proxy.username", "");
-  config.proxy_password_set = file.Get("proxy.password").has_value();
-  if (!config.proxy_type.empty() || !config.proxy_host.empty()) {
-    config.warnings.push_back(absl::StrCat(
-        "[proxy] type=", config.proxy_type, " host=", config.proxy_host,
-        " port=", config.proxy_port,
-        " is NOT applied: the lilac API has no per-account proxy yet; "
-        "accounts connect directly"));
+  absl::StatusOr<std::optional<ProxyConfig>> proxy = ReadProxy(file);
+  if (!proxy.ok()) return proxy.status();
+  config.proxy = *std::move(proxy);
+  if (!config.proxy && (file.Get("proxy.host") || file.Get("proxy.port"))) {
+    config.warnings.push_back(
+        "[proxy] host/port are set but type is not: accounts connect "
+        "directly");
   }
 
   config.lilacd = file.GetOr("lilac.lilacd", "");

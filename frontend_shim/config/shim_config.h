@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,17 @@
 #include "frontend_shim/config/ini_file.h"
 
 namespace lilac::shim {
+
+// Spectrum's [proxy] keys, as upstream's libpurple backend reads them.
+struct ProxyConfig {
+  enum class Type { kNone, kHttp, kSocks4, kSocks5, kTor };
+  Type type = Type::kNone;
+  std::string host;
+  int port = 0;
+  std::string username;
+  // Never logged.
+  std::string password;
+};
 
 // Everything the shim reads from Spectrum's config file and command line,
 // typed. docs/spectrum.md lists every key.
@@ -43,12 +55,9 @@ struct ShimConfig {
   // [purple] plugins_dir: extra plugin directories (comma separated).
   std::vector<std::string> plugin_dirs;
 
-  // [proxy]
-  std::string proxy_type;
-  std::string proxy_host;
-  int proxy_port = 0;
-  std::string proxy_username;
-  bool proxy_password_set = false;
+  // [proxy]: every account's connections go through it. Absent when
+  // proxy.type is not set: accounts connect directly.
+  std::optional<ProxyConfig> proxy;
 
   // [lilac]
   // Empty: run lilacd inside this process. Otherwise "unix:/path" or

@@ -20,26 +20,28 @@ void ShimTest::SetUp() {
   control_ = network_->NewControlStub();
 }
 
-void ShimTest::StartShim(const std::string& protocol,
-                         const std::string& extra) {
-  const std::string config_path = temp_dir_ + "/transport.cfg";
-  {
-    std::ofstream config(config_path);
-    config << "# written by the test\n"
-           << "[service]\n"
-           << "jid = fake.example.org  # the transport\n"
-           << "protocol = " << protocol << "\n"
-           << "backend = spectrum2_lilac_backend\n"
-           << "[purple]\n"
-           << "plugins_dir = "
-           << ::lilac::testing::RunfilePath("testing/fake_prpl") << "\n"
-           << (protocol.rfind("prpl-fake", 0) == 0
-                   ? absl::StrCat("server = ", network_->network_host(),
-                                  "\nport = ", network_->network_port(), "\n")
-                   : "")
-           << "some_unknown_option = 1\n"
-           << extra << "\n";
-  }
+void ShimTest::WriteConfig(const std::string& config_path,
+                           const std::string& protocol,
+                           const std::string& extra) {
+  std::ofstream config(config_path);
+  config << "# written by the test\n"
+         << "[service]\n"
+         << "jid = fake.example.org  # the transport\n"
+         << "protocol = " << protocol << "\n"
+         << "backend = spectrum2_lilac_backend\n"
+         << "[purple]\n"
+         << "plugins_dir = "
+         << ::lilac::testing::RunfilePath("testing/fake_prpl") << "\n"
+         << (protocol.rfind("prpl-fake", 0) == 0
+                 ? absl::StrCat("server = ", network_->network_host(),
+                                "\nport = ", network_->network_port(), "\n")
+                 : "")
+         << "some_unknown_option = 1\n"
+         << extra << "\n";
+}
+
+absl::StatusOr<std::unique_ptr<spectrum::SpectrumEmulator>>
+ShimTest::StartSpectrum(const std::string& config_path) {
   spectrum::SpectrumEmulator::Options options;
   options.backend_command = {
       ::lilac::testing::RunfilePath("frontend_shim/spectrum2_lilac_backend")};
@@ -47,9 +49,16 @@ void ShimTest::StartShim(const std::string& protocol,
   options.spectrum_args = {"-n"};
   options.working_dir = temp_dir_;
   // Often, so that every test also checks PONGs arrive while busy.
-  options.ping_interval = absl::Seconds(2);
+  options.ping_interval = ping_interval_;
+  return spectrum::SpectrumEmulator::Start(options);
+}
+
+void ShimTest::StartShim(const std::string& protocol,
+                         const std::string& extra) {
+  const std::string config_path = temp_dir_ + "/transport.cfg";
+  WriteConfig(config_path, protocol, extra);
   absl::StatusOr<std::unique_ptr<spectrum::SpectrumEmulator>> started =
-      spectrum::SpectrumEmulator::Start(options);
+      StartSpectrum(config_path);
   ASSERT_TRUE(started.ok()) << started.status();
   spectrum_ = *std::move(started);
 }

@@ -29,6 +29,13 @@ class ShimTest : public ::testing::Test {
   // config file as is (e.g. "[service]\nweb_directory=...").
   void StartShim(const std::string& protocol = "prpl-fake",
                  const std::string& extra = "");
+  // The config file StartShim writes, at `path`.
+  void WriteConfig(const std::string& path, const std::string& protocol,
+                   const std::string& extra);
+  // One more Spectrum with its own shim process, from the same kind of
+  // config (two backends of one transport).
+  absl::StatusOr<std::unique_ptr<spectrum::SpectrumEmulator>> StartSpectrum(
+      const std::string& config_path);
 
   void CreateAccount(const std::string& username,
                      const std::string& password = "secret");
@@ -51,6 +58,8 @@ class ShimTest : public ::testing::Test {
     return response;
   }
 
+  // How often the emulator PINGs (zero: only on connect).
+  absl::Duration ping_interval_ = absl::Seconds(2);
   std::string temp_dir_;
   std::unique_ptr<fake::FakeServer> network_;
   std::unique_ptr<fake::v1::FakeNetworkControl::Stub> control_;

@@ -343,6 +343,7 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
         frames.push_back(
             WrapFrame(WrapperMessage::TYPE_PARTICIPANT_CHANGED, frame));
       }
+      room.self_flag = self_flag;
       // The user last, as Spectrum's docs ask.
       frames.push_back(
           WrapFrame(WrapperMessage::TYPE_PARTICIPANT_CHANGED,
@@ -430,6 +431,7 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
       std::string old_nickname = renamed.old_nickname();
       if (renamed.is_self()) {
         old_nickname = room.nickname;
+        flag = room.self_flag;
         room.nickname = renamed.new_nickname();
       } else {
         auto known = room.participants.find(renamed.old_nickname());
@@ -446,6 +448,22 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
       frame.set_newname(renamed.new_nickname());
       frames.push_back(
           WrapFrame(WrapperMessage::TYPE_PARTICIPANT_CHANGED, frame));
+      if (renamed.is_self()) {
+        // The network renamed us: Spectrum shows the 303 on the old nick as
+        // ours (it still knows that one), then learns the new nick and gets
+        // our presence again under it, marked as ours.
+        pbnetwork::Room nick;
+        nick.set_username(user.user);
+        nick.set_room(room.room);
+        nick.set_nickname(room.nickname);
+        nick.set_password(room.password);
+        frames.push_back(
+            WrapFrame(WrapperMessage::TYPE_ROOM_NICKNAME_CHANGED, nick));
+        frames.push_back(WrapFrame(
+            WrapperMessage::TYPE_PARTICIPANT_CHANGED,
+            MakeParticipant(user, room.room, room.nickname, room.self_flag,
+                            pbnetwork::STATUS_ONLINE)));
+      }
       break;
     }
     case v1::Event::kParticipantRoleChanged: {
@@ -454,6 +472,9 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
       auto it = user.rooms.find(changed.room());
       if (it == user.rooms.end()) break;
       RoomState& room = it->second;
+      if (changed.nickname() == room.nickname) {
+        room.self_flag = ParticipantFlags(changed.role());
+      }
       room.participants[changed.nickname()].set_nickname(changed.nickname());
       *room.participants[changed.nickname()].mutable_role() = changed.role();
       frames.push_back(

@@ -138,6 +138,43 @@ TEST_F(EventTranslatorTest, RoomJoinRenamesFirstAndSendsSelfLast) {
   EXPECT_EQ(frames[3].type(), WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED);
 }
 
+TEST_F(EventTranslatorTest, TheNetworkRenamingUsKeepsOurFlagAndNewNick) {
+  RoomState& room = user_.rooms["r"];
+  room.room = "r";
+  room.nickname = "alice";
+  room.self_flag = pbnetwork::PARTICIPANT_FLAG_MODERATOR;
+  v1::Event event;
+  v1::ParticipantRenamed* renamed = event.mutable_participant_renamed();
+  renamed->set_room("r");
+  renamed->set_old_nickname("alice");
+  renamed->set_new_nickname("alice_");
+  renamed->set_is_self(true);
+  auto frames = Translate(event).frames;
+  ASSERT_EQ(frames.size(), 3u);
+  // The 303 on the nick Spectrum knows as ours...
+  auto rename = Payload<pbnetwork::Participant>(frames[0]);
+  EXPECT_EQ(rename.nickname(), "alice");
+  EXPECT_EQ(rename.newname(), "alice_");
+  EXPECT_EQ(rename.flag(), pbnetwork::PARTICIPANT_FLAG_MODERATOR);
+  // ...then the new nick, then our presence under it.
+  EXPECT_EQ(frames[1].type(), WrapperMessage::TYPE_ROOM_NICKNAME_CHANGED);
+  EXPECT_EQ(Payload<pbnetwork::Room>(frames[1]).nickname(), "alice_");
+  auto me = Payload<pbnetwork::Participant>(frames[2]);
+  EXPECT_EQ(me.nickname(), "alice_");
+  EXPECT_FALSE(me.has_newname() && !me.newname().empty());
+  EXPECT_EQ(me.flag(), pbnetwork::PARTICIPANT_FLAG_MODERATOR);
+  EXPECT_EQ(room.nickname, "alice_");
+
+  // Someone else's rename is one frame.
+  room.participants["bob"].set_nickname("bob");
+  renamed->set_old_nickname("bob");
+  renamed->set_new_nickname("robert");
+  renamed->set_is_self(false);
+  frames = Translate(event).frames;
+  ASSERT_EQ(frames.size(), 1u);
+  EXPECT_EQ(Payload<pbnetwork::Participant>(frames[0]).newname(), "robert");
+}
+
 TEST_F(EventTranslatorTest, SubjectSetterAndTopicTheRightWayRound) {
   user_.rooms["r"].room = "r";
   v1::Event event;

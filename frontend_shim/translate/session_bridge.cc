@@ -69,6 +69,57 @@ bool ParsePayload(const WrapperMessage& frame, T* payload) {
   return true;
 }
 
+// The Spectrum user a frame is about ("" when none): frames of one user are
+// handled in order, frames of different users independently.
+std::string FrameUser(const WrapperMessage& frame) {
+  switch (frame.type()) {
+    case WrapperMessage::TYPE_LOGIN: {
+      pbnetwork::Login login;
+      login.ParsePartialFromString(frame.payload());
+      return login.user();
+    }
+    case WrapperMessage::TYPE_LOGOUT: {
+      pbnetwork::Logout logout;
+      logout.ParsePartialFromString(frame.payload());
+      return logout.user();
+    }
+    case WrapperMessage::TYPE_STATUS_CHANGED: {
+      pbnetwork::Status status;
+      status.ParsePartialFromString(frame.payload());
+      return status.username();
+    }
+    case WrapperMessage::TYPE_BUDDY_CHANGED:
+    case WrapperMessage::TYPE_BUDDY_REMOVED:
+    case WrapperMessage::TYPE_BUDDY_TYPING:
+    case WrapperMessage::TYPE_BUDDY_TYPED:
+    case WrapperMessage::TYPE_BUDDY_STOPPED_TYPING: {
+      pbnetwork::Buddy buddy;
+      buddy.ParsePartialFromString(frame.payload());
+      return buddy.username();
+    }
+    case WrapperMessage::TYPE_CONV_MESSAGE:
+    case WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED:
+    case WrapperMessage::TYPE_ATTENTION: {
+      pbnetwork::ConversationMessage message;
+      message.ParsePartialFromString(frame.payload());
+      return message.username();
+    }
+    case WrapperMessage::TYPE_JOIN_ROOM:
+    case WrapperMessage::TYPE_LEAVE_ROOM: {
+      pbnetwork::Room room;
+      room.ParsePartialFromString(frame.payload());
+      return room.username();
+    }
+    case WrapperMessage::TYPE_VCARD: {
+      pbnetwork::VCard vcard;
+      vcard.ParsePartialFromString(frame.payload());
+      return vcard.username();
+    }
+    default:
+      return "";
+  }
+}
+
 }  // namespace
 
 SessionBridge::SessionBridge(std::shared_ptr<grpc::Channel> channel,
@@ -80,7 +131,6 @@ SessionBridge::SessionBridge(std::shared_ptr<grpc::Channel> channel,
                    options_.web_maximgsize),
       translator_(
           EventTranslator::Options{options_.request_contact, &web_storage_}) {
-  worker_ = std::thread([this] { RunWorker(); });
   events_ = std::thread([this] { RunEvents(); });
 }
 
@@ -89,8 +139,10 @@ SessionBridge::~SessionBridge() {
     absl::MutexLock lock(&queue_mutex_);
     stopping_ = true;
     if (stream_context_ != nullptr) stream_context_->TryCancel();
+    for (grpc::ClientContext* call : calls_) call->TryCancel();
   }
-  worker_.join();
+  // Running tasks return quickly now: their calls fail as cancelled.
+  queues_.Stop();
   events_.join();
   std::vector<std::string> sessions;
   {
@@ -105,41 +157,42 @@ SessionBridge::~SessionBridge() {
     v1::LogoutRequest request;
     request.set_session(session);
     v1::LogoutResponse response;
-    stub_->Logout(Context().get(), request, &response);
+    grpc::ClientContext context;
+    context.set_deadline(
+        absl::ToChronoTime(absl::Now() + options_.rpc_timeout));
+    const grpc::Status status = stub_->Logout(&context, request, &response);
+    if (!status.ok()) {
+      LogWarning(absl::StrCat("logout of session ", session,
+                              " at exit: ", Describe(status)));
+    }
   }
+  LogInfo(absl::StrCat(sessions.size(), " session(s) logged out"));
 }
 
 void SessionBridge::Enqueue(WrapperMessage frame) {
-  Post([this, frame = std::move(frame)] { HandleFrame(frame); });
+  const std::string user = FrameUser(frame);
+  Post(user, [this, frame = std::move(frame)] { HandleFrame(frame); });
 }
 
-void SessionBridge::Post(Task task) {
-  absl::MutexLock lock(&queue_mutex_);
-  queue_.push_back(std::move(task));
+void SessionBridge::Post(const std::string& user, Task task) {
+  queues_.Post(user, std::move(task));
 }
 
-void SessionBridge::RunWorker() {
-  while (true) {
-    Task task;
-    {
-      absl::MutexLock lock(&queue_mutex_);
-      queue_mutex_.Await(absl::Condition(
-          +[](SessionBridge* self)
-               ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->queue_mutex_) {
-                 return self->stopping_ || !self->queue_.empty();
-               },
-          this));
-      if (stopping_) return;
-      task = std::move(queue_.front());
-      queue_.pop_front();
-    }
-    task();
+void SessionBridge::ContextDeleter::operator()(
+    grpc::ClientContext* context) const {
+  {
+    absl::MutexLock lock(&bridge->queue_mutex_);
+    bridge->calls_.erase(context);
   }
+  delete context;
 }
 
-std::unique_ptr<grpc::ClientContext> SessionBridge::Context() const {
-  auto context = std::make_unique<grpc::ClientContext>();
+SessionBridge::CallContext SessionBridge::Context() {
+  CallContext context(new grpc::ClientContext(), ContextDeleter{this});
   context->set_deadline(absl::ToChronoTime(absl::Now() + options_.rpc_timeout));
+  absl::MutexLock lock(&queue_mutex_);
+  calls_.insert(context.get());
+  if (stopping_) context->TryCancel();
   return context;
 }
 
@@ -220,9 +273,9 @@ void SessionBridge::HandleEvent(const v1::Event& event) {
     for (const WrapperMessage& frame : out.frames) Send(frame);
   }
   for (const std::string& line : out.log) LogInfo(line);
-  if (out.connected) Post([this, jid] { ApplyAfterConnect(jid); });
+  if (out.connected) Post(jid, [this, jid] { ApplyAfterConnect(jid); });
   for (const v1::FileReceived& file : out.files) {
-    Post([this, jid, file] { OfferFile(jid, file); });
+    Post(jid, [this, jid, file] { OfferFile(jid, file); });
   }
 }
 
@@ -377,10 +430,15 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     (*request.mutable_settings())[key] = value;
   }
   request.set_ignore_unknown_settings(true);
+  if (options_.proxy) *request.mutable_proxy() = *options_.proxy;
   LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
                        " on ", request.protocol()));
   v1::LoginResponse response;
-  const grpc::Status status = stub_->Login(Context().get(), request, &response);
+  CallContext context = Context();
+  // A (remote) lilacd that is restarting gets until the deadline to come
+  // back, instead of failing the login at once.
+  context->set_wait_for_ready(true);
+  const grpc::Status status = stub_->Login(context.get(), request, &response);
   absl::MutexLock lock(&mutex_);
   auto user = users_.find(login.user());
   if (user == users_.end() || user->second.session != request.session()) {
@@ -944,6 +1002,7 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
   std::vector<pbnetwork::Room> joins;
   std::string session;
   std::string legacy_name;
+  std::string protocol;
   {
     absl::MutexLock lock(&mutex_);
     auto it = users_.find(jid);
@@ -951,6 +1010,7 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
     UserState& user = it->second;
     session = user.session;
     legacy_name = user.legacy_name;
+    protocol = user.protocol;
     status = std::move(user.pending_status);
     user.pending_status.reset();
     for (const std::string& room : user.pending_joins) {
@@ -968,6 +1028,20 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
   if (status) {
     v1::SetStatusResponse response;
     stub_->SetStatus(Context().get(), *status, &response);
+  }
+  if (protocol != "prpl-jabber") {
+    // As upstream at sign-on: the rooms arrive as RoomListResult, sent to
+    // Spectrum as this user's ROOM_LIST. Not for XMPP, whose room list
+    // first asks the user which conference server to query.
+    v1::ListRoomsRequest request;
+    request.set_session(session);
+    v1::ListRoomsResponse response;
+    const grpc::Status listed =
+        stub_->ListRooms(Context().get(), request, &response);
+    if (!listed.ok() &&
+        listed.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+      LogWarning(absl::StrCat("room list of ", jid, ": ", Describe(listed)));
+    }
   }
   std::string avatar;
   if (!options_.avatars_directory.empty() &&
@@ -1017,6 +1091,8 @@ void SessionBridge::OfferFile(const std::string& jid,
       attachment->set_mimetype(response.mime_type());
       attachment->set_description(file.filename());
     } else {
+      LogWarning(absl::StrCat("file '", file.filename(), "' for ", jid,
+                              " not stored: ", url.status().message()));
       text = absl::StrCat("[file '", file.filename(),
                           "' not shown: ", url.status().message(), "]");
     }

@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -14,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "frontend_shim/translate/event_translator.h"
+#include "frontend_shim/translate/user_queues.h"
 #include "frontend_shim/translate/user_state.h"
 #include "frontend_shim/web_storage/web_storage.h"
 #include "grpcpp/channel.h"
@@ -24,9 +26,10 @@
 namespace lilac::shim {
 
 // Ties Spectrum's users to lilac sessions. Frames from Spectrum are queued
-// and handled in order on a worker thread that calls lilacd; lilac's events
-// are followed on a second thread and turned into frames. Neither ever
-// blocks the thread that reads Spectrum's socket.
+// per user and handled in order, each user's on a thread of a shared pool
+// (UserQueues), so a slow call to lilacd for one user never delays another
+// user; lilac's events are followed on one more thread and turned into
+// frames. Nothing ever blocks the thread that reads Spectrum's socket.
 class SessionBridge {
  public:
   struct Options {
@@ -43,6 +46,8 @@ class SessionBridge {
     std::string web_directory;
     std::string web_url;
     uint64_t web_maximgsize = 1000000;
+    // [proxy]: LoginRequest.proxy of every login; none: direct.
+    std::optional<v1::Proxy> proxy;
     // Remote lilacd: on a lost event stream, users get a retryable
     // DISCONNECTED and the stream is re-opened with backoff.
     absl::Duration initial_backoff = absl::Milliseconds(200);
@@ -52,7 +57,8 @@ class SessionBridge {
 
   SessionBridge(std::shared_ptr<grpc::Channel> channel, Options options,
                 SendFrame send);
-  // Stops both threads; logs every session of ours out of lilacd.
+  // Cancels the calls in flight, stops the threads and logs every session
+  // of ours out of lilacd.
   ~SessionBridge();
 
   // Queues a frame from Spectrum (never blocks).
@@ -60,8 +66,8 @@ class SessionBridge {
 
  private:
   using Task = absl::AnyInvocable<void()>;
-  void Post(Task task);
-  void RunWorker();
+  // Runs `task` after the earlier tasks of `user`.
+  void Post(const std::string& user, Task task);
   void RunEvents();
   void HandleFrame(const pbnetwork::WrapperMessage& frame);
   void HandleEvent(const v1::Event& event);
@@ -86,8 +92,14 @@ class SessionBridge {
   void ApplyAfterConnect(const std::string& user);
   void OfferFile(const std::string& user, const v1::FileReceived& file);
 
-  // A context with the RPC deadline.
-  std::unique_ptr<grpc::ClientContext> Context() const;
+  // A context with the RPC deadline, cancelled by the destructor while the
+  // call is in flight (or at once once the bridge is stopping).
+  struct ContextDeleter {
+    SessionBridge* bridge;
+    void operator()(grpc::ClientContext* context) const;
+  };
+  using CallContext = std::unique_ptr<grpc::ClientContext, ContextDeleter>;
+  CallContext Context();
   // The session key of a logged-in user, or empty (and a log line).
   std::string SessionOf(const std::string& user, const char* what);
   void SendHelperMessage(const std::string& user, const std::string& text);
@@ -112,11 +124,12 @@ class SessionBridge {
   std::set<std::string> logged_ignored_settings_ ABSL_GUARDED_BY(mutex_);
 
   absl::Mutex queue_mutex_;
-  std::deque<Task> queue_ ABSL_GUARDED_BY(queue_mutex_);
   bool stopping_ ABSL_GUARDED_BY(queue_mutex_) = false;
   grpc::ClientContext* stream_context_ ABSL_GUARDED_BY(queue_mutex_) = nullptr;
+  // Calls in flight, cancelled when stopping.
+  std::set<grpc::ClientContext*> calls_ ABSL_GUARDED_BY(queue_mutex_);
 
-  std::thread worker_;
+  UserQueues queues_;
   std::thread events_;
 };
 

@@ -23,6 +23,8 @@ struct RoomState {
   std::string nickname;
   std::string password;
   bool joined = false;
+  // Our own participant flag (moderator...), kept across renames.
+  int self_flag = 0;
   // Participants, to keep moderator flags on updates.
   std::map<std::string, v1::Participant> participants;
 };
