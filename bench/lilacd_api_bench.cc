@@ -101,7 +101,12 @@ void StreamDelivery(BenchEnvironment& env) {
 
   // The same events again, replayed from the session's buffer as fast as the
   // client reads.
-  const uint64_t total = last_sequence;
+  uint64_t total;
+  {
+    absl::MutexLock lock(&mutex);
+    total = last_sequence;
+    last_sequence = 0;
+  }
   int replayed = 0;
   v1::StreamEventsRequest from_start;
   from_start.add_sessions()->set_session("alice");
