@@ -26,12 +26,13 @@ PurpleGroup* GroupNamed(const std::string& name) {
 }
 
 // Puts `name` in exactly `groups`: adds missing nodes (telling the server),
-// removes others.
-void SetGroups(PurpleAccount* account, const std::string& name,
+// removes others. Returns whether it added a node.
+bool SetGroups(PurpleAccount* account, const std::string& name,
                const google::protobuf::RepeatedPtrField<std::string>& groups,
                const std::string& alias) {
   std::vector<std::string> wanted(groups.begin(), groups.end());
   if (wanted.empty()) wanted.push_back(kDefaultGroup);
+  bool added = false;
   GSList* nodes = purple_find_buddies(account, name.c_str());
   std::vector<PurpleBuddy*> existing;
   for (GSList* node = nodes; node; node = node->next) {
@@ -50,6 +51,7 @@ void SetGroups(PurpleAccount* account, const std::string& name,
         account, name.c_str(), alias.empty() ? nullptr : alias.c_str());
     purple_blist_add_buddy(buddy, nullptr, GroupNamed(group_name), nullptr);
     purple_account_add_buddy(account, buddy);
+    added = true;
   }
   for (PurpleBuddy* buddy : existing) {
     PurpleGroup* group = purple_buddy_get_group(buddy);
@@ -60,6 +62,7 @@ void SetGroups(PurpleAccount* account, const std::string& name,
     purple_account_remove_buddy(account, buddy, group);
     purple_blist_remove_buddy(buddy);
   }
+  return added;
 }
 
 }  // namespace
@@ -86,7 +89,16 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::AddBuddy(
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
-  SetGroups(account, request.name(), request.groups(), request.alias());
+  if (!SetGroups(account, request.name(), request.groups(), request.alias())) {
+    // Already on the list, possibly without our asking: XMPP puts a contact
+    // whose subscription we granted on our roster. Adding must still reach
+    // the server, as Pidgin's add-buddy does, or such a contact's presence
+    // could never be requested (prpl-jabber subscribes in add_buddy).
+    if (PurpleBuddy* buddy =
+            purple_find_buddy(account, request.name().c_str())) {
+      purple_account_add_buddy(account, buddy);
+    }
+  }
   if (!request.alias().empty()) {
     GSList* nodes = purple_find_buddies(account, request.name().c_str());
     for (GSList* node = nodes; node; node = node->next) {
