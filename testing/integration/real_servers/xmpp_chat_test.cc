@@ -20,6 +20,8 @@ using ::testing::UnorderedElementsAre;
 
 class XmppChatTest : public ProsodyTest {
  protected:
+  static constexpr char kFirstSubject[] = "Created by alice";
+
   void SetUp() override {
     ProsodyTest::SetUp();
     if (HasFatalFailure()) return;
@@ -58,6 +60,21 @@ class XmppChatTest : public ProsodyTest {
     grpc::Status status =
         Call(&v1::Lilac::Stub::AnswerRequest, answer, &answered);
     EXPECT_TRUE(status.ok()) << status.error_message();
+    // The answer unlocks the room (an IQ without a reply to wait for). A
+    // subject alice sets afterwards goes through her stream after it, so once
+    // it comes back the room is open to others.
+    v1::SetChatSubjectRequest subject;
+    subject.set_session("alice");
+    subject.set_room(room_);
+    subject.set_subject(kFirstSubject);
+    v1::SetChatSubjectResponse set;
+    status = Call(&v1::Lilac::Stub::SetChatSubject, subject, &set);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    absl::StatusOr<v1::Event> opened = Next(
+        "alice", v1::Event::kChatSubjectChanged, [](const v1::Event& event) {
+          return event.chat_subject_changed().subject() == kFirstSubject;
+        });
+    EXPECT_TRUE(opened.ok()) << opened.status();
     return joined->chat_joined();
   }
 
