@@ -21,7 +21,8 @@ namespace lilac {
 class LilacServer {
  public:
   struct Options {
-    // Where to listen; none when only in-process clients (InProcessChannel) use it.
+    // Where to listen; none when only in-process clients (InProcessChannel) use
+    // it.
     std::optional<ListenAddress> listen;
     PurpleHost::Options host;
     PurpleSessions::Options sessions;
@@ -34,11 +35,12 @@ class LilacServer {
 
   ~LilacServer();
 
-  // The address clients connect to; for TCP port 0, the port that was picked. Empty when
-  // not listening.
+  // The address clients connect to; for TCP port 0, the port that was picked.
+  // Empty when not listening.
   const std::string& address() const { return address_; }
 
-  // A channel to this server inside the process, with no socket: how a program embeds lilacd.
+  // A channel to this server inside the process, with no socket: how a program
+  // embeds lilacd.
   std::shared_ptr<grpc::Channel> InProcessChannel();
 
  private:

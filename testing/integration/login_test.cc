@@ -192,20 +192,18 @@ TEST_F(LoginTest, ASlowLoginStaysConnectingUntilTheServerAnswers) {
   slow.set_delay_ms(4000);
   Control(&fake::v1::FakeNetworkControl::Stub::SetLoginBehavior, slow);
   ASSERT_TRUE(Login("alice", "alice").ok());
-  ASSERT_TRUE(client_
-                  ->WaitFor(ConnectionIs("alice",
-                                         v1::CONNECTION_STATE_CONNECTING))
-                  .ok());
+  ASSERT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTING))
+          .ok());
   // While the server holds the answer back, other calls are served at once.
   v1::GetSessionRequest get;
   get.set_session("alice");
   v1::Session session;
   ASSERT_TRUE(Call(&v1::Lilac::Stub::GetSession, get, &session).ok());
   EXPECT_EQ(session.state(), v1::CONNECTION_STATE_CONNECTING);
-  EXPECT_TRUE(client_
-                  ->WaitFor(ConnectionIs("alice",
-                                         v1::CONNECTION_STATE_CONNECTED))
-                  .ok());
+  EXPECT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
 }
 
 TEST_F(LoginTest, MissingRequiredFieldsAreInvalid) {
