@@ -2,47 +2,99 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "backend/api/event_stream.h"
 #include "backend/host/protocol_catalog.h"
+#include "google/protobuf/descriptor.h"
 
 namespace lilac {
 
-grpc::ServerUnaryReactor* LilacService::ListProtocols(
-    grpc::CallbackServerContext* context, const v1::ListProtocolsRequest*,
-    v1::ListProtocolsResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  host_->Post([reactor, response](const lilac::OnLoop& loop) {
+LilacService::LilacService(PurpleHost* host, PurpleSessions* sessions,
+                           SessionRegistry* registry)
+    : host_(host), sessions_(sessions), registry_(registry) {
+  Serve("ListProtocols", &LilacService::OnListProtocols);
+  Serve("ListSessions", &LilacService::OnListSessions);
+  Serve("GetSession", &LilacService::OnGetSession);
+  Serve("GetUserInfo", &LilacService::OnGetUserInfo);
+  Serve("Login", &LilacService::OnLogin);
+  Serve("Logout", &LilacService::OnLogout);
+  Serve("SetStatus", &LilacService::OnSetStatus);
+  Serve("ListBuddies", &LilacService::OnListBuddies);
+  Serve("AddBuddy", &LilacService::OnAddBuddy);
+  Serve("RemoveBuddy", &LilacService::OnRemoveBuddy);
+  Serve("UpdateBuddy", &LilacService::OnUpdateBuddy);
+  Serve("SetBuddyBlocked", &LilacService::OnSetBuddyBlocked);
+  Serve("GetBuddyIcon", &LilacService::OnGetBuddyIcon);
+  Serve("AnswerAuthorization", &LilacService::OnAnswerAuthorization);
+  Serve("SendMessage", &LilacService::OnSendMessage);
+  Serve("SendTyping", &LilacService::OnSendTyping);
+  Serve("SendAttention", &LilacService::OnSendAttention);
+  Serve("MarkRead", &LilacService::OnMarkRead);
+  Serve("ListChatFields", &LilacService::OnListChatFields);
+  Serve("JoinChat", &LilacService::OnJoinChat);
+  Serve("LeaveChat", &LilacService::OnLeaveChat);
+  Serve("SendChatMessage", &LilacService::OnSendChatMessage);
+  Serve("SetChatSubject", &LilacService::OnSetChatSubject);
+  Serve("AnswerChatInvitation", &LilacService::OnAnswerChatInvitation);
+  Serve("ListRooms", &LilacService::OnListRooms);
+  Serve("SetProfile", &LilacService::OnSetProfile);
+  Serve("AnswerRequest", &LilacService::OnAnswerRequest);
+  Serve("CancelRequest", &LilacService::OnCancelRequest);
+  Serve("FetchFile", &LilacService::OnFetchFile);
+  Serve("SendFile", &LilacService::OnSendFile);
+}
+
+template <typename Request, typename Response>
+void LilacService::Serve(const char* method,
+                         Handler<Request, Response> handler) {
+  const google::protobuf::MethodDescriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()
+          ->FindServiceByName(v1::Lilac::service_full_name())
+          ->FindMethodByName(method);
+  // Replaces the generated handler, which would parse the request itself.
+  MarkMethodRawCallback(
+      descriptor->index(),
+      new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
+                                               grpc::ByteBuffer>(
+          [this, handler](grpc::CallbackServerContext* context,
+                          const grpc::ByteBuffer* wire,
+                          grpc::ByteBuffer* wire_response) {
+            grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+            Request request;
+            if (absl::Status parsed = ParseWireRequest(*wire, &request);
+                !parsed.ok()) {
+              reactor->Finish(ToGrpcStatus(parsed));
+              return reactor;
+            }
+            (this->*handler)(request, Reply<Response>(reactor, wire_response));
+            return reactor;
+          }));
+}
+
+void LilacService::OnListProtocols(const v1::ListProtocolsRequest&,
+                                   Reply<v1::ListProtocolsResponse> reply) {
+  host_->Post([reply](const lilac::OnLoop& loop) {
+    v1::ListProtocolsResponse response;
     for (v1::Protocol& protocol : ListInstalledProtocols(loop)) {
-      *response->add_protocols() = std::move(protocol);
+      *response.add_protocols() = std::move(protocol);
     }
-    reactor->Finish(grpc::Status::OK);
+    reply(response);
   });
-  return reactor;
 }
 
-grpc::ServerUnaryReactor* LilacService::ListSessions(
-    grpc::CallbackServerContext* context, const v1::ListSessionsRequest*,
-    v1::ListSessionsResponse* response) {
+void LilacService::OnListSessions(const v1::ListSessionsRequest&,
+                                  Reply<v1::ListSessionsResponse> reply) {
+  v1::ListSessionsResponse response;
   for (v1::Session& session : registry_->List()) {
-    *response->add_sessions() = std::move(session);
+    *response.add_sessions() = std::move(session);
   }
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
-  return reactor;
+  reply(response);
 }
 
-grpc::ServerUnaryReactor* LilacService::GetSession(
-    grpc::CallbackServerContext* context, const v1::GetSessionRequest* request,
-    v1::Session* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::Status status = Validate(*request);
-  if (status.ok()) {
-    absl::StatusOr<v1::Session> session = registry_->Get(request->session());
-    if (session.ok()) *response = *std::move(session);
-    status = session.status();
-  }
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+void LilacService::OnGetSession(const v1::GetSessionRequest& request,
+                                Reply<v1::Session> reply) {
+  if (absl::Status valid = Validate(request); !valid.ok()) return reply(valid);
+  reply(registry_->Get(request.session()));
 }
 
 grpc::ServerWriteReactor<v1::Event>* LilacService::StreamEvents(
@@ -50,41 +102,26 @@ grpc::ServerWriteReactor<v1::Event>* LilacService::StreamEvents(
   return new EventStream(registry_, *request);
 }
 
-grpc::ServerUnaryReactor* LilacService::GetUserInfo(
-    grpc::CallbackServerContext* context, const v1::GetUserInfoRequest* request,
-    v1::GetUserInfoResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (absl::Status valid = Validate(*request); !valid.ok()) {
-    reactor->Finish(ToGrpcStatus(valid));
-    return reactor;
-  }
-  host_->Post([this, reactor, response,
-               request = *request](const lilac::OnLoop& loop) {
-    sessions_->GetUserInfo(
-        loop, request,
-        [reactor, response](absl::StatusOr<v1::GetUserInfoResponse> result) {
-          if (result.ok()) *response = *std::move(result);
-          reactor->Finish(ToGrpcStatus(result.status()));
-        });
+void LilacService::OnGetUserInfo(const v1::GetUserInfoRequest& request,
+                                 Reply<v1::GetUserInfoResponse> reply) {
+  if (absl::Status valid = Validate(request); !valid.ok()) return reply(valid);
+  host_->Post([this, request, reply](const lilac::OnLoop& loop) {
+    sessions_->GetUserInfo(loop, request, reply);
   });
-  return reactor;
 }
 
-grpc::ServerUnaryReactor* LilacService::Login(
-    grpc::CallbackServerContext* context, const v1::LoginRequest* request,
-    v1::LoginResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::LoginRequest& r) {
-        return sessions_->Login(loop, r);
-      });
+void LilacService::OnLogin(const v1::LoginRequest& request,
+                           Reply<v1::LoginResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::LoginRequest& r) {
+              return sessions_->Login(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::Logout(
-    grpc::CallbackServerContext* context, const v1::LogoutRequest* request,
-    v1::LogoutResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnLogout(const v1::LogoutRequest& request,
+                            Reply<v1::LogoutResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop,
              const v1::LogoutRequest& r) -> absl::StatusOr<v1::LogoutResponse> {
         absl::Status status = sessions_->Logout(loop, r.session());
@@ -93,83 +130,69 @@ grpc::ServerUnaryReactor* LilacService::Logout(
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::SetStatus(
-    grpc::CallbackServerContext* context, const v1::SetStatusRequest* request,
-    v1::SetStatusResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SetStatusRequest& r) {
-        return sessions_->SetStatus(loop, r);
-      });
+void LilacService::OnSetStatus(const v1::SetStatusRequest& request,
+                               Reply<v1::SetStatusResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SetStatusRequest& r) {
+              return sessions_->SetStatus(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::ListBuddies(
-    grpc::CallbackServerContext* context, const v1::ListBuddiesRequest* request,
-    v1::ListBuddiesResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::ListBuddiesRequest& r) {
-        return sessions_->ListBuddies(loop, r);
-      });
+void LilacService::OnListBuddies(const v1::ListBuddiesRequest& request,
+                                 Reply<v1::ListBuddiesResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::ListBuddiesRequest& r) {
+              return sessions_->ListBuddies(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::AddBuddy(
-    grpc::CallbackServerContext* context, const v1::AddBuddyRequest* request,
-    v1::BuddyResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::AddBuddyRequest& r) {
-        return sessions_->AddBuddy(loop, r);
-      });
+void LilacService::OnAddBuddy(const v1::AddBuddyRequest& request,
+                              Reply<v1::BuddyResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::AddBuddyRequest& r) {
+              return sessions_->AddBuddy(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::RemoveBuddy(
-    grpc::CallbackServerContext* context, const v1::RemoveBuddyRequest* request,
-    v1::BuddyResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::RemoveBuddyRequest& r) {
-        return sessions_->RemoveBuddy(loop, r);
-      });
+void LilacService::OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
+                                 Reply<v1::BuddyResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::RemoveBuddyRequest& r) {
+              return sessions_->RemoveBuddy(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::UpdateBuddy(
-    grpc::CallbackServerContext* context, const v1::UpdateBuddyRequest* request,
-    v1::BuddyResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::UpdateBuddyRequest& r) {
-        return sessions_->UpdateBuddy(loop, r);
-      });
+void LilacService::OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
+                                 Reply<v1::BuddyResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::UpdateBuddyRequest& r) {
+              return sessions_->UpdateBuddy(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SetBuddyBlocked(
-    grpc::CallbackServerContext* context,
-    const v1::SetBuddyBlockedRequest* request, v1::BuddyResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnSetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
+                                     Reply<v1::BuddyResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::SetBuddyBlockedRequest& r) {
         return sessions_->SetBuddyBlocked(loop, r);
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::GetBuddyIcon(
-    grpc::CallbackServerContext* context,
-    const v1::GetBuddyIconRequest* request,
-    v1::GetBuddyIconResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnGetBuddyIcon(const v1::GetBuddyIconRequest& request,
+                                  Reply<v1::GetBuddyIconResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::GetBuddyIconRequest& r) {
         return sessions_->GetBuddyIcon(loop, r);
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::AnswerAuthorization(
-    grpc::CallbackServerContext* context,
-    const v1::AnswerAuthorizationRequest* request,
-    v1::AnswerAuthorizationResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnAnswerAuthorization(
+    const v1::AnswerAuthorizationRequest& request,
+    Reply<v1::AnswerAuthorizationResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::AnswerAuthorizationRequest& r)
           -> absl::StatusOr<v1::AnswerAuthorizationResponse> {
         absl::Status status = sessions_->AnswerAuthorization(loop, r);
@@ -178,110 +201,91 @@ grpc::ServerUnaryReactor* LilacService::AnswerAuthorization(
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::SendMessage(
-    grpc::CallbackServerContext* context, const v1::SendMessageRequest* request,
-    v1::SendMessageResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SendMessageRequest& r) {
-        return sessions_->SendMessage(loop, r);
-      });
+void LilacService::OnSendMessage(const v1::SendMessageRequest& request,
+                                 Reply<v1::SendMessageResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SendMessageRequest& r) {
+              return sessions_->SendMessage(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SendTyping(
-    grpc::CallbackServerContext* context, const v1::SendTypingRequest* request,
-    v1::SendTypingResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SendTypingRequest& r)
-          -> absl::StatusOr<v1::SendTypingResponse> {
-        absl::Status status = sessions_->SendTyping(loop, r);
-        if (!status.ok()) return status;
-        return v1::SendTypingResponse();
-      });
+void LilacService::OnSendTyping(const v1::SendTypingRequest& request,
+                                Reply<v1::SendTypingResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SendTypingRequest& r)
+                -> absl::StatusOr<v1::SendTypingResponse> {
+              absl::Status status = sessions_->SendTyping(loop, r);
+              if (!status.ok()) return status;
+              return v1::SendTypingResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SendAttention(
-    grpc::CallbackServerContext* context,
-    const v1::SendAttentionRequest* request,
-    v1::SendAttentionResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SendAttentionRequest& r)
-          -> absl::StatusOr<v1::SendAttentionResponse> {
-        absl::Status status = sessions_->SendAttention(loop, r);
-        if (!status.ok()) return status;
-        return v1::SendAttentionResponse();
-      });
+void LilacService::OnSendAttention(const v1::SendAttentionRequest& request,
+                                   Reply<v1::SendAttentionResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SendAttentionRequest& r)
+                -> absl::StatusOr<v1::SendAttentionResponse> {
+              absl::Status status = sessions_->SendAttention(loop, r);
+              if (!status.ok()) return status;
+              return v1::SendAttentionResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::MarkRead(
-    grpc::CallbackServerContext* context, const v1::MarkReadRequest* request,
-    v1::MarkReadResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::MarkReadRequest& r)
-          -> absl::StatusOr<v1::MarkReadResponse> {
-        absl::Status status = sessions_->MarkRead(loop, r);
-        if (!status.ok()) return status;
-        return v1::MarkReadResponse();
-      });
+void LilacService::OnMarkRead(const v1::MarkReadRequest& request,
+                              Reply<v1::MarkReadResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::MarkReadRequest& r)
+                -> absl::StatusOr<v1::MarkReadResponse> {
+              absl::Status status = sessions_->MarkRead(loop, r);
+              if (!status.ok()) return status;
+              return v1::MarkReadResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::ListChatFields(
-    grpc::CallbackServerContext* context,
-    const v1::ListChatFieldsRequest* request,
-    v1::ListChatFieldsResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnListChatFields(const v1::ListChatFieldsRequest& request,
+                                    Reply<v1::ListChatFieldsResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::ListChatFieldsRequest& r) {
         return sessions_->ListChatFields(loop, r);
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::JoinChat(
-    grpc::CallbackServerContext* context, const v1::JoinChatRequest* request,
-    v1::JoinChatResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::JoinChatRequest& r)
-          -> absl::StatusOr<v1::JoinChatResponse> {
-        absl::Status status = sessions_->JoinChat(loop, r);
-        if (!status.ok()) return status;
-        return v1::JoinChatResponse();
-      });
+void LilacService::OnJoinChat(const v1::JoinChatRequest& request,
+                              Reply<v1::JoinChatResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::JoinChatRequest& r)
+                -> absl::StatusOr<v1::JoinChatResponse> {
+              absl::Status status = sessions_->JoinChat(loop, r);
+              if (!status.ok()) return status;
+              return v1::JoinChatResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::LeaveChat(
-    grpc::CallbackServerContext* context, const v1::LeaveChatRequest* request,
-    v1::LeaveChatResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::LeaveChatRequest& r)
-          -> absl::StatusOr<v1::LeaveChatResponse> {
-        absl::Status status = sessions_->LeaveChat(loop, r);
-        if (!status.ok()) return status;
-        return v1::LeaveChatResponse();
-      });
+void LilacService::OnLeaveChat(const v1::LeaveChatRequest& request,
+                               Reply<v1::LeaveChatResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::LeaveChatRequest& r)
+                -> absl::StatusOr<v1::LeaveChatResponse> {
+              absl::Status status = sessions_->LeaveChat(loop, r);
+              if (!status.ok()) return status;
+              return v1::LeaveChatResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SendChatMessage(
-    grpc::CallbackServerContext* context,
-    const v1::SendChatMessageRequest* request,
-    v1::SendMessageResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnSendChatMessage(const v1::SendChatMessageRequest& request,
+                                     Reply<v1::SendMessageResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::SendChatMessageRequest& r) {
         return sessions_->SendChatMessage(loop, r);
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::SetChatSubject(
-    grpc::CallbackServerContext* context,
-    const v1::SetChatSubjectRequest* request,
-    v1::SetChatSubjectResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
+void LilacService::OnSetChatSubject(const v1::SetChatSubjectRequest& request,
+                                    Reply<v1::SetChatSubjectResponse> reply) {
+  RunOnLoop(
+      request, reply,
       [this](const lilac::OnLoop& loop, const v1::SetChatSubjectRequest& r)
           -> absl::StatusOr<v1::SetChatSubjectResponse> {
         absl::Status status = sessions_->SetChatSubject(loop, r);
@@ -290,96 +294,80 @@ grpc::ServerUnaryReactor* LilacService::SetChatSubject(
       });
 }
 
-grpc::ServerUnaryReactor* LilacService::AnswerChatInvitation(
-    grpc::CallbackServerContext* context,
-    const v1::AnswerChatInvitationRequest* request,
-    v1::AnswerChatInvitationResponse* response) {
-  return RunOnLoop(context, *request, response,
-                   [this](const lilac::OnLoop& loop,
-                          const v1::AnswerChatInvitationRequest& r)
-                       -> absl::StatusOr<v1::AnswerChatInvitationResponse> {
-                     absl::Status status =
-                         sessions_->AnswerChatInvitation(loop, r);
-                     if (!status.ok()) return status;
-                     return v1::AnswerChatInvitationResponse();
-                   });
+void LilacService::OnAnswerChatInvitation(
+    const v1::AnswerChatInvitationRequest& request,
+    Reply<v1::AnswerChatInvitationResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop,
+                   const v1::AnswerChatInvitationRequest& r)
+                -> absl::StatusOr<v1::AnswerChatInvitationResponse> {
+              absl::Status status = sessions_->AnswerChatInvitation(loop, r);
+              if (!status.ok()) return status;
+              return v1::AnswerChatInvitationResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::ListRooms(
-    grpc::CallbackServerContext* context, const v1::ListRoomsRequest* request,
-    v1::ListRoomsResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::ListRoomsRequest& r)
-          -> absl::StatusOr<v1::ListRoomsResponse> {
-        absl::Status status = sessions_->ListRooms(loop, r);
-        if (!status.ok()) return status;
-        return v1::ListRoomsResponse();
-      });
+void LilacService::OnListRooms(const v1::ListRoomsRequest& request,
+                               Reply<v1::ListRoomsResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::ListRoomsRequest& r)
+                -> absl::StatusOr<v1::ListRoomsResponse> {
+              absl::Status status = sessions_->ListRooms(loop, r);
+              if (!status.ok()) return status;
+              return v1::ListRoomsResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SetProfile(
-    grpc::CallbackServerContext* context, const v1::SetProfileRequest* request,
-    v1::SetProfileResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SetProfileRequest& r)
-          -> absl::StatusOr<v1::SetProfileResponse> {
-        absl::Status status = sessions_->SetProfile(loop, r);
-        if (!status.ok()) return status;
-        return v1::SetProfileResponse();
-      });
+void LilacService::OnSetProfile(const v1::SetProfileRequest& request,
+                                Reply<v1::SetProfileResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SetProfileRequest& r)
+                -> absl::StatusOr<v1::SetProfileResponse> {
+              absl::Status status = sessions_->SetProfile(loop, r);
+              if (!status.ok()) return status;
+              return v1::SetProfileResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::AnswerRequest(
-    grpc::CallbackServerContext* context,
-    const v1::AnswerRequestRequest* request,
-    v1::AnswerRequestResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::AnswerRequestRequest& r)
-          -> absl::StatusOr<v1::AnswerRequestResponse> {
-        absl::Status status = sessions_->AnswerRequest(loop, r);
-        if (!status.ok()) return status;
-        return v1::AnswerRequestResponse();
-      });
+void LilacService::OnAnswerRequest(const v1::AnswerRequestRequest& request,
+                                   Reply<v1::AnswerRequestResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::AnswerRequestRequest& r)
+                -> absl::StatusOr<v1::AnswerRequestResponse> {
+              absl::Status status = sessions_->AnswerRequest(loop, r);
+              if (!status.ok()) return status;
+              return v1::AnswerRequestResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::CancelRequest(
-    grpc::CallbackServerContext* context,
-    const v1::CancelRequestRequest* request,
-    v1::CancelRequestResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::CancelRequestRequest& r)
-          -> absl::StatusOr<v1::CancelRequestResponse> {
-        absl::Status status = sessions_->CancelRequest(loop, r);
-        if (!status.ok()) return status;
-        return v1::CancelRequestResponse();
-      });
+void LilacService::OnCancelRequest(const v1::CancelRequestRequest& request,
+                                   Reply<v1::CancelRequestResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::CancelRequestRequest& r)
+                -> absl::StatusOr<v1::CancelRequestResponse> {
+              absl::Status status = sessions_->CancelRequest(loop, r);
+              if (!status.ok()) return status;
+              return v1::CancelRequestResponse();
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::FetchFile(
-    grpc::CallbackServerContext* context, const v1::FetchFileRequest* request,
-    v1::FetchFileResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::FetchFileRequest& r) {
-        return sessions_->FetchFile(loop, r);
-      });
+void LilacService::OnFetchFile(const v1::FetchFileRequest& request,
+                               Reply<v1::FetchFileResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::FetchFileRequest& r) {
+              return sessions_->FetchFile(loop, r);
+            });
 }
 
-grpc::ServerUnaryReactor* LilacService::SendFile(
-    grpc::CallbackServerContext* context, const v1::SendFileRequest* request,
-    v1::SendFileResponse* response) {
-  return RunOnLoop(
-      context, *request, response,
-      [this](const lilac::OnLoop& loop, const v1::SendFileRequest& r)
-          -> absl::StatusOr<v1::SendFileResponse> {
-        absl::Status status = sessions_->SendFile(loop, r);
-        if (!status.ok()) return status;
-        return v1::SendFileResponse();
-      });
+void LilacService::OnSendFile(const v1::SendFileRequest& request,
+                              Reply<v1::SendFileResponse> reply) {
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::SendFileRequest& r)
+                -> absl::StatusOr<v1::SendFileResponse> {
+              absl::Status status = sessions_->SendFile(loop, r);
+              if (!status.ok()) return status;
+              return v1::SendFileResponse();
+            });
 }
 
 }  // namespace lilac

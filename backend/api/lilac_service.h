@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "backend/api/grpc_status.h"
 #include "backend/api/request_validation.h"
+#include "backend/api/wire_request.h"
 #include "backend/host/purple_host.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/sessions/session_registry.h"
@@ -13,148 +14,121 @@
 
 namespace lilac {
 
-// The lilac.v1.Lilac gRPC service. Handlers run on gRPC threads and never touch
-// libpurple: they validate the request, then post the work to the host's loop
-// thread, which finishes the call. Session descriptions and events are read
-// from the registry without the loop.
+// How a unary call's answer leaves: the response is serialized onto the wire
+// and the call finishes, from whichever thread has the result.
+template <typename Response>
+class Reply {
+ public:
+  Reply(grpc::ServerUnaryReactor* reactor, grpc::ByteBuffer* wire)
+      : reactor_(reactor), wire_(wire) {}
+
+  void operator()(const absl::StatusOr<Response>& result) const {
+    absl::Status status = result.status();
+    if (status.ok()) status = SerializeWireResponse(*result, wire_);
+    reactor_->Finish(ToGrpcStatus(status));
+  }
+
+ private:
+  grpc::ServerUnaryReactor* reactor_;
+  grpc::ByteBuffer* wire_;
+};
+
+// The lilac.v1.Lilac gRPC service. Unary calls arrive as wire bytes that the
+// service parses itself (so a malformed request gets INVALID_ARGUMENT naming
+// the field), are validated, and their work is posted to the host's loop
+// thread, which replies. Handlers never touch libpurple. Session descriptions
+// and events are read from the registry without the loop.
 class LilacService final : public v1::Lilac::CallbackService {
  public:
   // `sessions` lives on `host`'s loop thread and outlives the service.
   LilacService(PurpleHost* host, PurpleSessions* sessions,
-               SessionRegistry* registry)
-      : host_(host), sessions_(sessions), registry_(registry) {}
+               SessionRegistry* registry);
 
-  grpc::ServerUnaryReactor* ListProtocols(
-      grpc::CallbackServerContext* context,
-      const v1::ListProtocolsRequest* request,
-      v1::ListProtocolsResponse* response) override;
-  grpc::ServerUnaryReactor* ListSessions(
-      grpc::CallbackServerContext* context,
-      const v1::ListSessionsRequest* request,
-      v1::ListSessionsResponse* response) override;
-  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* context,
-                                       const v1::GetSessionRequest* request,
-                                       v1::Session* response) override;
   grpc::ServerWriteReactor<v1::Event>* StreamEvents(
       grpc::CallbackServerContext* context,
       const v1::StreamEventsRequest* request) override;
-  grpc::ServerUnaryReactor* GetUserInfo(
-      grpc::CallbackServerContext* context,
-      const v1::GetUserInfoRequest* request,
-      v1::GetUserInfoResponse* response) override;
-  grpc::ServerUnaryReactor* Login(grpc::CallbackServerContext* context,
-                                  const v1::LoginRequest* request,
-                                  v1::LoginResponse* response) override;
-  grpc::ServerUnaryReactor* Logout(grpc::CallbackServerContext* context,
-                                   const v1::LogoutRequest* request,
-                                   v1::LogoutResponse* response) override;
-  grpc::ServerUnaryReactor* SetStatus(grpc::CallbackServerContext* context,
-                                      const v1::SetStatusRequest* request,
-                                      v1::SetStatusResponse* response) override;
-  grpc::ServerUnaryReactor* ListBuddies(
-      grpc::CallbackServerContext* context,
-      const v1::ListBuddiesRequest* request,
-      v1::ListBuddiesResponse* response) override;
-  grpc::ServerUnaryReactor* AddBuddy(grpc::CallbackServerContext* context,
-                                     const v1::AddBuddyRequest* request,
-                                     v1::BuddyResponse* response) override;
-  grpc::ServerUnaryReactor* RemoveBuddy(grpc::CallbackServerContext* context,
-                                        const v1::RemoveBuddyRequest* request,
-                                        v1::BuddyResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateBuddy(grpc::CallbackServerContext* context,
-                                        const v1::UpdateBuddyRequest* request,
-                                        v1::BuddyResponse* response) override;
-  grpc::ServerUnaryReactor* SetBuddyBlocked(
-      grpc::CallbackServerContext* context,
-      const v1::SetBuddyBlockedRequest* request,
-      v1::BuddyResponse* response) override;
-  grpc::ServerUnaryReactor* GetBuddyIcon(
-      grpc::CallbackServerContext* context,
-      const v1::GetBuddyIconRequest* request,
-      v1::GetBuddyIconResponse* response) override;
-  grpc::ServerUnaryReactor* AnswerAuthorization(
-      grpc::CallbackServerContext* context,
-      const v1::AnswerAuthorizationRequest* request,
-      v1::AnswerAuthorizationResponse* response) override;
-  grpc::ServerUnaryReactor* SendMessage(
-      grpc::CallbackServerContext* context,
-      const v1::SendMessageRequest* request,
-      v1::SendMessageResponse* response) override;
-  grpc::ServerUnaryReactor* SendTyping(
-      grpc::CallbackServerContext* context,
-      const v1::SendTypingRequest* request,
-      v1::SendTypingResponse* response) override;
-  grpc::ServerUnaryReactor* SendAttention(
-      grpc::CallbackServerContext* context,
-      const v1::SendAttentionRequest* request,
-      v1::SendAttentionResponse* response) override;
-  grpc::ServerUnaryReactor* MarkRead(grpc::CallbackServerContext* context,
-                                     const v1::MarkReadRequest* request,
-                                     v1::MarkReadResponse* response) override;
-  grpc::ServerUnaryReactor* ListChatFields(
-      grpc::CallbackServerContext* context,
-      const v1::ListChatFieldsRequest* request,
-      v1::ListChatFieldsResponse* response) override;
-  grpc::ServerUnaryReactor* JoinChat(grpc::CallbackServerContext* context,
-                                     const v1::JoinChatRequest* request,
-                                     v1::JoinChatResponse* response) override;
-  grpc::ServerUnaryReactor* LeaveChat(grpc::CallbackServerContext* context,
-                                      const v1::LeaveChatRequest* request,
-                                      v1::LeaveChatResponse* response) override;
-  grpc::ServerUnaryReactor* SendChatMessage(
-      grpc::CallbackServerContext* context,
-      const v1::SendChatMessageRequest* request,
-      v1::SendMessageResponse* response) override;
-  grpc::ServerUnaryReactor* SetChatSubject(
-      grpc::CallbackServerContext* context,
-      const v1::SetChatSubjectRequest* request,
-      v1::SetChatSubjectResponse* response) override;
-  grpc::ServerUnaryReactor* AnswerChatInvitation(
-      grpc::CallbackServerContext* context,
-      const v1::AnswerChatInvitationRequest* request,
-      v1::AnswerChatInvitationResponse* response) override;
-  grpc::ServerUnaryReactor* ListRooms(grpc::CallbackServerContext* context,
-                                      const v1::ListRoomsRequest* request,
-                                      v1::ListRoomsResponse* response) override;
-  grpc::ServerUnaryReactor* SetProfile(
-      grpc::CallbackServerContext* context,
-      const v1::SetProfileRequest* request,
-      v1::SetProfileResponse* response) override;
-  grpc::ServerUnaryReactor* AnswerRequest(
-      grpc::CallbackServerContext* context,
-      const v1::AnswerRequestRequest* request,
-      v1::AnswerRequestResponse* response) override;
-  grpc::ServerUnaryReactor* CancelRequest(
-      grpc::CallbackServerContext* context,
-      const v1::CancelRequestRequest* request,
-      v1::CancelRequestResponse* response) override;
-  grpc::ServerUnaryReactor* FetchFile(grpc::CallbackServerContext* context,
-                                      const v1::FetchFileRequest* request,
-                                      v1::FetchFileResponse* response) override;
-  grpc::ServerUnaryReactor* SendFile(grpc::CallbackServerContext* context,
-                                     const v1::SendFileRequest* request,
-                                     v1::SendFileResponse* response) override;
 
  private:
-  // Validates `request`, then runs `work` on the loop thread with a copy of it
-  // and finishes the call with its result.
+  template <typename Request, typename Response>
+  using Handler = void (LilacService::*)(const Request&, Reply<Response>);
+
+  // Serves `method` with `handler`, parsing its requests from the wire.
+  template <typename Request, typename Response>
+  void Serve(const char* method, Handler<Request, Response> handler);
+
+  // Validates `request`, then runs `work` on the loop thread and replies with
+  // its result.
   template <typename Request, typename Response, typename Work>
-  grpc::ServerUnaryReactor* RunOnLoop(grpc::CallbackServerContext* context,
-                                      const Request& request,
-                                      Response* response, Work work) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  void RunOnLoop(const Request& request, Reply<Response> reply, Work work) {
     if (absl::Status valid = Validate(request); !valid.ok()) {
-      reactor->Finish(ToGrpcStatus(valid));
-      return reactor;
+      reply(valid);
+      return;
     }
-    host_->Post([reactor, response, request,
+    host_->Post([request, reply,
                  work = std::move(work)](const lilac::OnLoop& loop) mutable {
-      absl::StatusOr<Response> result = work(loop, request);
-      if (result.ok()) *response = *std::move(result);
-      reactor->Finish(ToGrpcStatus(result.status()));
+      reply(work(loop, request));
     });
-    return reactor;
   }
+
+  void OnListProtocols(const v1::ListProtocolsRequest& request,
+                       Reply<v1::ListProtocolsResponse> reply);
+  void OnListSessions(const v1::ListSessionsRequest& request,
+                      Reply<v1::ListSessionsResponse> reply);
+  void OnGetSession(const v1::GetSessionRequest& request,
+                    Reply<v1::Session> reply);
+  void OnGetUserInfo(const v1::GetUserInfoRequest& request,
+                     Reply<v1::GetUserInfoResponse> reply);
+  void OnLogin(const v1::LoginRequest& request, Reply<v1::LoginResponse> reply);
+  void OnLogout(const v1::LogoutRequest& request,
+                Reply<v1::LogoutResponse> reply);
+  void OnSetStatus(const v1::SetStatusRequest& request,
+                   Reply<v1::SetStatusResponse> reply);
+  void OnListBuddies(const v1::ListBuddiesRequest& request,
+                     Reply<v1::ListBuddiesResponse> reply);
+  void OnAddBuddy(const v1::AddBuddyRequest& request,
+                  Reply<v1::BuddyResponse> reply);
+  void OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
+                     Reply<v1::BuddyResponse> reply);
+  void OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
+                     Reply<v1::BuddyResponse> reply);
+  void OnSetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
+                         Reply<v1::BuddyResponse> reply);
+  void OnGetBuddyIcon(const v1::GetBuddyIconRequest& request,
+                      Reply<v1::GetBuddyIconResponse> reply);
+  void OnAnswerAuthorization(const v1::AnswerAuthorizationRequest& request,
+                             Reply<v1::AnswerAuthorizationResponse> reply);
+  void OnSendMessage(const v1::SendMessageRequest& request,
+                     Reply<v1::SendMessageResponse> reply);
+  void OnSendTyping(const v1::SendTypingRequest& request,
+                    Reply<v1::SendTypingResponse> reply);
+  void OnSendAttention(const v1::SendAttentionRequest& request,
+                       Reply<v1::SendAttentionResponse> reply);
+  void OnMarkRead(const v1::MarkReadRequest& request,
+                  Reply<v1::MarkReadResponse> reply);
+  void OnListChatFields(const v1::ListChatFieldsRequest& request,
+                        Reply<v1::ListChatFieldsResponse> reply);
+  void OnJoinChat(const v1::JoinChatRequest& request,
+                  Reply<v1::JoinChatResponse> reply);
+  void OnLeaveChat(const v1::LeaveChatRequest& request,
+                   Reply<v1::LeaveChatResponse> reply);
+  void OnSendChatMessage(const v1::SendChatMessageRequest& request,
+                         Reply<v1::SendMessageResponse> reply);
+  void OnSetChatSubject(const v1::SetChatSubjectRequest& request,
+                        Reply<v1::SetChatSubjectResponse> reply);
+  void OnAnswerChatInvitation(const v1::AnswerChatInvitationRequest& request,
+                              Reply<v1::AnswerChatInvitationResponse> reply);
+  void OnListRooms(const v1::ListRoomsRequest& request,
+                   Reply<v1::ListRoomsResponse> reply);
+  void OnSetProfile(const v1::SetProfileRequest& request,
+                    Reply<v1::SetProfileResponse> reply);
+  void OnAnswerRequest(const v1::AnswerRequestRequest& request,
+                       Reply<v1::AnswerRequestResponse> reply);
+  void OnCancelRequest(const v1::CancelRequestRequest& request,
+                       Reply<v1::CancelRequestResponse> reply);
+  void OnFetchFile(const v1::FetchFileRequest& request,
+                   Reply<v1::FetchFileResponse> reply);
+  void OnSendFile(const v1::SendFileRequest& request,
+                  Reply<v1::SendFileResponse> reply);
 
   PurpleHost* const host_;
   PurpleSessions* const sessions_;

@@ -131,13 +131,10 @@ TEST_F(HostileInputTest, InvalidUtf8IsRefusedClearly) {
                    done.Notify();
                  });
   done.WaitForNotification();
-  // Refused before lilac's code runs: gRPC's generated handler cannot parse
-  // the request. Known gap (docs/reliability.md): gRPC 1.51 answers
-  // UNIMPLEMENTED with an empty message, not INVALID_ARGUMENT.
-  EXPECT_FALSE(status.ok());
-  EXPECT_THAT(status.error_code(), AnyOf(grpc::StatusCode::INVALID_ARGUMENT,
-                                         grpc::StatusCode::INTERNAL,
-                                         grpc::StatusCode::UNIMPLEMENTED));
+  // lilacd parses requests itself, so the refusal names the message and field.
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("lilac.v1.SendMessageRequest"));
+  EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
   ExpectBystanderUnaffected("still here after bad bytes");
 }
 
