@@ -58,6 +58,10 @@ int Run(int argc, char** argv) {
     LilacServer::Options options;
     options.host.plugin_dirs = config->plugin_dirs;
     options.host.purple_debug = config->purple_debug;
+    // Bursts of incoming messages can outrun the translation to Spectrum for a
+    // moment; a deep buffer absorbs them instead of losing events (a bounded
+    // log still caps memory).
+    options.events_per_session = 16384;
     absl::StatusOr<std::unique_ptr<LilacServer>> started =
         LilacServer::Start(options);
     if (!started.ok()) {

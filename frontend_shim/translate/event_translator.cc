@@ -201,9 +201,10 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
       break;
     }
     case v1::Event::kGap:
-      out.log.push_back(absl::StrCat("events ", event.gap().first_lost(), "..",
-                                     event.gap().last_lost(), " of ", user.user,
-                                     " were lost"));
+      out.warnings.push_back(absl::StrCat(
+          "events ", event.gap().first_lost(), "..", event.gap().last_lost(),
+          " of ", user.user,
+          " were lost: the shim fell behind lilacd's event buffer"));
       break;
     case v1::Event::kNotice: {
       const v1::Notice& notice = event.notice();

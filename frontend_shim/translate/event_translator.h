@@ -33,6 +33,8 @@ class EventTranslator {
     std::vector<v1::FileReceived> files;
     // Lines worth logging (gaps, dropped replays...).
     std::vector<std::string> log;
+    // Lines for the operator's attention: events the user will never get.
+    std::vector<std::string> warnings;
   };
 
   explicit EventTranslator(Options options) : options_(std::move(options)) {}

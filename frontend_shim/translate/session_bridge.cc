@@ -273,6 +273,7 @@ void SessionBridge::HandleEvent(const v1::Event& event) {
     for (const WrapperMessage& frame : out.frames) Send(frame);
   }
   for (const std::string& line : out.log) LogInfo(line);
+  for (const std::string& line : out.warnings) LogWarning(line);
   if (out.connected) Post(jid, [this, jid] { ApplyAfterConnect(jid); });
   for (const v1::FileReceived& file : out.files) {
     Post(jid, [this, jid, file] { OfferFile(jid, file); });
