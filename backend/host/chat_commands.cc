@@ -168,7 +168,7 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
   JoinedRoom& room = (*session)->rooms[request.room()];
   room.components = components;
   room.leaving = false;
-  if (gc == nullptr || !purple_account_is_connected(account)) {
+  if (gc == nullptr || !(*session)->connected()) {
     // Joined once the session connects.
     return absl::OkStatus();
   }
@@ -213,6 +213,13 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
   if (conv == nullptr || purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
     return absl::NotFoundError(absl::StrCat(
         "session ", request.session(), " is not in room ", request.room()));
+  }
+  if (!(*session)->connected()) {
+    v1::SendMessageResponse refused;
+    refused.set_client_message_id(request.client_message_id());
+    refused.set_error("not connected");
+    EmitSendResult(*session, request.room(), refused);
+    return refused;
   }
   if (!request.private_to().empty()) {
     // Private messages to a member go through the protocol's name for them.

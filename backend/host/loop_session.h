@@ -56,6 +56,13 @@ struct LoopSession {
   std::set<uint64_t> invitation_requests;
   // Rooms by the name the client used in JoinChat.
   std::map<std::string, JoinedRoom> rooms;
+
+  // Connected and usable. libpurple tears a failed connection down from a timer
+  // after it reported the error, and calls made in between would go to a dead
+  // connection.
+  bool connected() const {
+    return purple_account_is_connected(account) && !disconnect_reported;
+  }
 };
 
 }  // namespace lilac

@@ -16,7 +16,7 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
   v1::SendMessageResponse response;
   response.set_client_message_id(request.client_message_id());
   PurpleConnection* gc = purple_account_get_connection((*session)->account);
-  if (gc == nullptr || !purple_account_is_connected((*session)->account)) {
+  if (gc == nullptr || !(*session)->connected()) {
     response.set_error("not connected");
   } else {
     const std::string html =

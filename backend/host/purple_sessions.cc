@@ -143,7 +143,7 @@ absl::StatusOr<LoopSession*> PurpleSessions::FindConnected(
     const std::string& session) {
   absl::StatusOr<LoopSession*> found = Find(session);
   if (!found.ok()) return found;
-  if (!purple_account_is_connected((*found)->account)) {
+  if (!(*found)->connected()) {
     return absl::FailedPreconditionError(
         absl::StrCat("session ", session, " is not connected"));
   }
@@ -153,7 +153,7 @@ absl::StatusOr<LoopSession*> PurpleSessions::FindConnected(
 absl::StatusOr<PurpleConnection*> PurpleSessions::ConnectionOf(
     LoopSession* session) {
   PurpleConnection* gc = purple_account_get_connection(session->account);
-  if (gc == nullptr || !purple_account_is_connected(session->account)) {
+  if (gc == nullptr || !session->connected()) {
     return absl::FailedPreconditionError(
         absl::StrCat("session ", session->key, " is not connected"));
   }
