@@ -4,6 +4,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "backend/api/grpc_status.h"
+#include "backend/api/wire_request.h"
 
 namespace lilac {
 
@@ -79,20 +81,31 @@ void EventStream::Pump() {
     if (it == cursors_.end()) continue;
     Cursor& cursor = it->second;
     EventLog::Next next = cursor.log->ReadAfter(cursor.after);
+    bool session_ended = false;
+    absl::Status serialized;
     if (next.gap.has_value()) {
-      pending_.Clear();
-      pending_.set_session(session);
-      *pending_.mutable_gap() = *next.gap;
+      v1::Event gap;
+      gap.set_session(session);
+      *gap.mutable_gap() = *next.gap;
       cursor.after = next.gap->last_lost();
+      serialized = SerializeWireResponse(gap, &pending_);
     } else if (next.event != nullptr) {
-      pending_ = *next.event;
       cursor.after = next.event->sequence();
+      session_ended = next.event->has_session_ended();
+      serialized = SerializeWireResponse(*next.event, &pending_);
     } else {
       continue;  // Nothing new: wait for the next Append.
     }
+    if (!serialized.ok()) {
+      // Never skip an event silently: the client sees the stream end with
+      // an error and can resume after the last sequence it received.
+      finished_ = true;
+      Finish(ToGrpcStatus(serialized));
+      return;
+    }
     // Round robin: this session goes to the back of the line if it has more.
     if (ready_set_.insert(session).second) ready_.push_back(session);
-    if (pending_.has_session_ended()) {
+    if (session_ended) {
       // Nothing follows the end of a session. Its subscription is dropped in
       // OnDone: doing it here, under our lock, could deadlock with an Append
       // calling Wake.

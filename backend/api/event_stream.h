@@ -18,9 +18,10 @@ namespace lilac {
 // One StreamEvents call: follows the requested sessions' event logs and writes
 // their events, in order per session, one write in flight at a time. It only
 // reads the logs, so a slow or stuck client never slows libpurple or other
-// clients; if it falls behind a log's buffer it gets a Gap event. Deletes
-// itself when the call is done.
-class EventStream : public grpc::ServerWriteReactor<v1::Event> {
+// clients; if it falls behind a log's buffer it gets a Gap event. Events are
+// written as wire bytes (the method is served raw, so lilacd parses the
+// request itself). Deletes itself when the call is done.
+class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // Validates the request; on error the call is finished with that status.
   EventStream(SessionRegistry* registry,
@@ -57,7 +58,15 @@ class EventStream : public grpc::ServerWriteReactor<v1::Event> {
   std::set<std::string> ready_set_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
-  v1::Event pending_ ABSL_GUARDED_BY(mutex_);  // the event being written
+  grpc::ByteBuffer pending_ ABSL_GUARDED_BY(mutex_);  // the event being written
+};
+
+// A StreamEvents call refused before it started (its request did not parse):
+// finishes with `status` and deletes itself when done.
+class RefusedEventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+ public:
+  explicit RefusedEventStream(const grpc::Status& status) { Finish(status); }
+  void OnDone() override { delete this; }
 };
 
 }  // namespace lilac

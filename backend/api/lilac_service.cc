@@ -42,18 +42,26 @@ LilacService::LilacService(PurpleHost* host, PurpleSessions* sessions,
   Serve("CancelRequest", &LilacService::OnCancelRequest);
   Serve("FetchFile", &LilacService::OnFetchFile);
   Serve("SendFile", &LilacService::OnSendFile);
+  ServeEventStream();
 }
+
+namespace {
+
+int MethodIndex(const char* method) {
+  return google::protobuf::DescriptorPool::generated_pool()
+      ->FindServiceByName(v1::Lilac::service_full_name())
+      ->FindMethodByName(method)
+      ->index();
+}
+
+}  // namespace
 
 template <typename Request, typename Response>
 void LilacService::Serve(const char* method,
                          Handler<Request, Response> handler) {
-  const google::protobuf::MethodDescriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()
-          ->FindServiceByName(v1::Lilac::service_full_name())
-          ->FindMethodByName(method);
   // Replaces the generated handler, which would parse the request itself.
   MarkMethodRawCallback(
-      descriptor->index(),
+      MethodIndex(method),
       new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer,
                                                grpc::ByteBuffer>(
           [this, handler](grpc::CallbackServerContext* context,
@@ -97,9 +105,20 @@ void LilacService::OnGetSession(const v1::GetSessionRequest& request,
   reply(registry_->Get(request.session()));
 }
 
-grpc::ServerWriteReactor<v1::Event>* LilacService::StreamEvents(
-    grpc::CallbackServerContext*, const v1::StreamEventsRequest* request) {
-  return new EventStream(registry_, *request);
+void LilacService::ServeEventStream() {
+  MarkMethodRawCallback(
+      MethodIndex("StreamEvents"),
+      new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer,
+                                                         grpc::ByteBuffer>(
+          [this](grpc::CallbackServerContext*, const grpc::ByteBuffer* wire)
+              -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+            v1::StreamEventsRequest request;
+            if (absl::Status parsed = ParseWireRequest(*wire, &request);
+                !parsed.ok()) {
+              return new RefusedEventStream(ToGrpcStatus(parsed));
+            }
+            return new EventStream(registry_, request);
+          }));
 }
 
 void LilacService::OnGetUserInfo(const v1::GetUserInfoRequest& request,

@@ -44,10 +44,6 @@ class LilacService final : public v1::Lilac::CallbackService {
   LilacService(PurpleHost* host, PurpleSessions* sessions,
                SessionRegistry* registry);
 
-  grpc::ServerWriteReactor<v1::Event>* StreamEvents(
-      grpc::CallbackServerContext* context,
-      const v1::StreamEventsRequest* request) override;
-
  private:
   template <typename Request, typename Response>
   using Handler = void (LilacService::*)(const Request&, Reply<Response>);
@@ -55,6 +51,9 @@ class LilacService final : public v1::Lilac::CallbackService {
   // Serves `method` with `handler`, parsing its requests from the wire.
   template <typename Request, typename Response>
   void Serve(const char* method, Handler<Request, Response> handler);
+  // Serves the StreamEvents call the same way: parsed from the wire, its
+  // events written as wire bytes.
+  void ServeEventStream();
 
   // Validates `request`, then runs `work` on the loop thread and replies with
   // its result.

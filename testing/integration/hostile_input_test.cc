@@ -138,5 +138,64 @@ TEST_F(HostileInputTest, InvalidUtf8IsRefusedClearly) {
   ExpectBystanderUnaffected("still here after bad bytes");
 }
 
+// A StreamEvents call made with hand-written request bytes; collects the
+// call's final status.
+class RawEventStreamCall
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  RawEventStreamCall(grpc::GenericStub* stub, grpc::ClientContext* context,
+                     const std::string& bytes) {
+    grpc::Slice slice(bytes);
+    request_ = grpc::ByteBuffer(&slice, 1);
+    stub->PrepareBidiStreamingCall(context, "/lilac.v1.Lilac/StreamEvents",
+                                   grpc::StubOptions(), this);
+    StartWriteLast(&request_, grpc::WriteOptions());
+    StartRead(&event_);
+    StartCall();
+  }
+
+  void OnReadDone(bool ok) override {
+    if (ok) StartRead(&event_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    status_ = status;
+    done_.Notify();
+  }
+
+  grpc::Status Await() {
+    done_.WaitForNotification();
+    return status_;
+  }
+
+ private:
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer event_;
+  grpc::Status status_;
+  absl::Notification done_;
+};
+
+TEST_F(HostileInputTest, InvalidUtf8InAnEventStreamRequestIsRefusedClearly) {
+  // A StreamEventsRequest naming one session (field 1, a SessionCursor whose
+  // field 1 is the session key) whose key is not UTF-8.
+  const std::string key = "\xff\xfe\xc3\x28";
+  std::string cursor;
+  cursor += '\x0a';
+  cursor += static_cast<char>(key.size());
+  cursor += key;
+  std::string bytes;
+  bytes += '\x0a';
+  bytes += static_cast<char>(cursor.size());
+  bytes += cursor;
+  grpc::GenericStub stub(lilacd_->NewChannel());
+  auto context = LilacClient::Context();
+  RawEventStreamCall call(&stub, context.get(), bytes);
+  const grpc::Status status = call.Await();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("lilac.v1.StreamEventsRequest"));
+  EXPECT_THAT(status.error_message(), HasSubstr("UTF-8"));
+  ExpectBystanderUnaffected("still here after a bad stream request");
+}
+
 }  // namespace
 }  // namespace lilac::testing
