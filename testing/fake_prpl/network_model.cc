@@ -351,6 +351,9 @@ void NetworkModel::HandleLoggedIn(ConnectionId id, Session& session,
     case v1::ClientFrame::kSetAvatar:
       account.info.set_avatar(frame.set_avatar().image());
       break;
+    case v1::ClientFrame::kSetNickname:
+      account.info.set_nickname(frame.set_nickname().nickname());
+      break;
     case v1::ClientFrame::kAnswerQuestion:
       if (!session.open_questions.erase(
               frame.answer_question().question_id())) {

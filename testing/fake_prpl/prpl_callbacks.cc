@@ -213,6 +213,21 @@ void set_buddy_icon(PurpleConnection* gc, PurpleStoredImage* image) {
   connection->Send(frame);
 }
 
+void set_public_alias(PurpleConnection* gc, const char* alias,
+                      PurpleSetPublicAliasSuccessCallback success_cb,
+                      PurpleSetPublicAliasFailureCallback failure_cb) {
+  PurpleAccount* account = purple_connection_get_account(gc);
+  FakeConnection* connection = LoggedIn(gc);
+  if (connection == nullptr) {
+    if (failure_cb != nullptr) failure_cb(account, "not logged in");
+    return;
+  }
+  v1::ClientFrame frame;
+  frame.mutable_set_nickname()->set_nickname(alias != nullptr ? alias : "");
+  connection->Send(frame);
+  if (success_cb != nullptr) success_cb(account, alias);
+}
+
 gboolean send_attention(PurpleConnection* gc, const char* username,
                         guint type) {
   FakeConnection* connection = LoggedIn(gc);

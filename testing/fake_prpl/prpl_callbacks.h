@@ -26,6 +26,9 @@ void alias_buddy(PurpleConnection* gc, const char* who, const char* alias);
 void group_buddy(PurpleConnection* gc, const char* who, const char* old_group,
                  const char* new_group);
 void set_buddy_icon(PurpleConnection* gc, PurpleStoredImage* image);
+void set_public_alias(PurpleConnection* gc, const char* alias,
+                      PurpleSetPublicAliasSuccessCallback success_cb,
+                      PurpleSetPublicAliasFailureCallback failure_cb);
 gboolean send_attention(PurpleConnection* gc, const char* username, guint type);
 GList* get_attention_types(PurpleAccount* account);
 PurpleXfer* new_xfer(PurpleConnection* gc, const char* who);

@@ -41,6 +41,7 @@ void FillProtocolInfo() {
   info.alias_buddy = prpl::alias_buddy;
   info.group_buddy = prpl::group_buddy;
   info.set_buddy_icon = prpl::set_buddy_icon;
+  info.set_public_alias = prpl::set_public_alias;
   info.set_chat_topic = prpl::set_chat_topic;
   info.roomlist_get_list = prpl::roomlist_get_list;
   info.send_attention = prpl::send_attention;

@@ -46,6 +46,28 @@ TEST_F(UserInfoTest, SetsOurAvatarAndRejectsNonImages) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(UserInfoTest, SetsOurNicknameOthersSeeIt) {
+  LoginConnected("alice", "alice");
+  LoginConnected("bob", "bob");
+  v1::SetProfileRequest request;
+  request.set_session("alice");
+  request.set_nickname("Alice in Chains");
+  v1::SetProfileResponse done;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetProfile, request, &done).ok());
+  absl::StatusOr<fake::v1::ClientFrame> frame =
+      WaitForClientFrame("alice", fake::v1::ClientFrame::kSetNickname);
+  ASSERT_TRUE(frame.ok()) << frame.status();
+  EXPECT_EQ(frame->set_nickname().nickname(), "Alice in Chains");
+
+  // Another user of the network now sees the new nickname.
+  v1::GetUserInfoRequest info_request;
+  info_request.set_session("bob");
+  info_request.set_name("alice");
+  v1::GetUserInfoResponse info;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetUserInfo, info_request, &info).ok());
+  EXPECT_EQ(info.info().nickname(), "Alice in Chains");
+}
+
 TEST_F(UserInfoTest, NeedsAConnectedSession) {
   v1::GetUserInfoRequest request;
   request.set_session("nobody");
