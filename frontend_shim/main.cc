@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backend/server/lilac_server.h"
 #include "frontend_shim/config/command_line.h"
@@ -33,6 +34,10 @@ std::string RemoteTarget(const std::string& address) {
 
 int Run(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
+  // As in lilacd: Debian's Abseil leaves Mutex deadlock detection on, which
+  // makes every lock take one global lock and update a graph of all Mutexes.
+  // Tests keep it; the running backend does not pay for it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   std::vector<std::string> args(argv + 1, argv + argc);
   absl::StatusOr<CommandLine> command_line = ParseCommandLine(args);
   if (!command_line.ok()) {

@@ -63,6 +63,59 @@ TEST_F(FacebookTest, ReplayedUnreadMessagesAreDeliveredOnce) {
   EXPECT_EQ(CountMessages("are you there?"), 1);
 }
 
+TEST_F(FacebookTest, AnsweringMarksOnlyUnreadConversationsRead) {
+  StartShim("prpl-fake-facebook");
+  LoginConnected(kAlice, "100001");
+  auto answer = [&](const std::string& text) {
+    pbnetwork::ConversationMessage message;
+    message.set_username(kAlice);
+    message.set_buddyname("200002");
+    message.set_message(text);
+    ASSERT_TRUE(spectrum_->SendMessage(message).ok());
+  };
+  auto frame_after = [&](int64_t after, fake::v1::ClientFrame::FrameCase kind) {
+    fake::v1::WaitForClientFrameRequest wait;
+    wait.set_account("100001");
+    wait.set_kind(kind);
+    wait.set_after_sequence(after);
+    wait.set_timeout_ms(absl::ToInt64Milliseconds(kTimeout));
+    return Control(&fake::v1::FakeNetworkControl::Stub::WaitForClientFrame,
+                   wait);
+  };
+  auto received = [&](const std::string& text) {
+    Inject("200002", text);
+    ASSERT_TRUE(spectrum_
+                    ->WaitForMessage(
+                        [&](const pbnetwork::ConversationMessage& m) {
+                          return m.message() == text;
+                        },
+                        kTimeout)
+                    .ok());
+  };
+
+  received("are you there?");
+  answer("yes");
+  const auto first_read = frame_after(0, fake::v1::ClientFrame::kMarkRead);
+  EXPECT_EQ(first_read.frame().mark_read().conversation(), "200002");
+
+  // Nothing new arrived: this answer needs no MarkRead.
+  answer("and still here");
+  const auto second_send =
+      frame_after(first_read.sequence(), fake::v1::ClientFrame::kSendIm);
+  EXPECT_EQ(second_send.frame().send_im().text(), "and still here");
+
+  received("good, one more thing");
+  answer("go on");
+  const auto third_send =
+      frame_after(second_send.sequence(), fake::v1::ClientFrame::kSendIm);
+  EXPECT_EQ(third_send.frame().send_im().text(), "go on");
+  // The next MarkRead after the first is the one for the new message: it
+  // follows the third answer, so the second answer sent none.
+  const auto second_read =
+      frame_after(first_read.sequence(), fake::v1::ClientFrame::kMarkRead);
+  EXPECT_GT(second_read.sequence(), third_send.sequence());
+}
+
 TEST_F(FacebookTest, ShowUnreadOffReachesThePlugin) {
   StartShim("prpl-fake-facebook", "[purple]\nshow-unread = 0\n");
   CreateAccount("100001");

@@ -261,6 +261,10 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
     }
     case v1::Event::kMessageReceived: {
       const v1::MessageReceived& received = event.message_received();
+      // Unread at the plugin even when the shim drops it as a replay.
+      if (!received.flags().sent_by_us_elsewhere()) {
+        user.NoteUnread(received.from(), false);
+      }
       if (!delivered.Deliver(received.from(), received.text(),
                              received.time().seconds(),
                              received.flags().delayed())) {
@@ -502,6 +506,7 @@ EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
       const v1::ChatMessageReceived& received = event.chat_message_received();
       auto it = user.rooms.find(received.room());
       if (it == user.rooms.end()) break;
+      user.NoteUnread(received.room(), true);
       if (!delivered.Deliver(
               absl::StrCat(received.room(), "/", received.from_nickname()),
               received.text(), received.time().seconds(),

@@ -710,10 +710,26 @@ void SessionBridge::SendMessage(const pbnetwork::ConversationMessage& message) {
   }
   // The user answered, so they saw the conversation (Facebook then marks
   // it read and stops replaying it).
+  MarkReadIfUnread(message.username(), session,
+                   room.empty() ? message.buddyname() : room, !room.empty());
+}
+
+void SessionBridge::MarkReadIfUnread(const std::string& user,
+                                     const std::string& session,
+                                     const std::string& conversation,
+                                     bool room) {
+  {
+    absl::MutexLock lock(&mutex_);
+    auto it = users_.find(user);
+    if (it == users_.end() || it->second.session != session ||
+        !it->second.TakeUnread(conversation, room)) {
+      return;
+    }
+  }
   v1::MarkReadRequest read;
   read.set_session(session);
-  read.set_conversation(room.empty() ? message.buddyname() : room);
-  read.set_chat(!room.empty());
+  read.set_conversation(conversation);
+  read.set_chat(room);
   v1::MarkReadResponse ignored;
   stub_->MarkRead(Context().get(), read, &ignored);
 }
@@ -974,12 +990,7 @@ void SessionBridge::SendTyping(WrapperMessage::Type type,
   }
   // A chat state means the conversation is open on the client: mark it read
   // (what upstream's docs ask clients to do for Facebook).
-  v1::MarkReadRequest read;
-  read.set_session(session);
-  read.set_conversation(buddy.buddyname());
-  read.set_chat(chat);
-  v1::MarkReadResponse ignored;
-  stub_->MarkRead(Context().get(), read, &ignored);
+  MarkReadIfUnread(buddy.username(), session, buddy.buddyname(), chat);
 }
 
 void SessionBridge::SendAttention(

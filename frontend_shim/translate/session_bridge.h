@@ -100,6 +100,9 @@ class SessionBridge {
   };
   using CallContext = std::unique_ptr<grpc::ClientContext, ContextDeleter>;
   CallContext Context();
+  // Tells lilacd the user saw `conversation`, if it has unread messages.
+  void MarkReadIfUnread(const std::string& user, const std::string& session,
+                        const std::string& conversation, bool room);
   // The session key of a logged-in user, or empty (and a log line).
   std::string SessionOf(const std::string& user, const char* what);
   void SendHelperMessage(const std::string& user, const std::string& text);

@@ -2,7 +2,17 @@
 
 #include <cstdlib>
 
+#include "absl/strings/ascii.h"
+
 namespace lilac::shim {
+
+void UserState::NoteUnread(const std::string& conversation, bool room) {
+  unread.emplace(absl::AsciiStrToLower(conversation), room);
+}
+
+bool UserState::TakeUnread(const std::string& conversation, bool room) {
+  return unread.erase({absl::AsciiStrToLower(conversation), room}) > 0;
+}
 
 bool DeliveredMessages::Deliver(const std::string& conversation,
                                 const std::string& text, int64_t unix_seconds,

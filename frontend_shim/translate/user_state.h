@@ -58,6 +58,16 @@ struct UserState {
   // Open interactive requests, oldest first.
   std::map<uint64_t, v1::RequestOpened> requests;
   bool request_contact_announced = false;
+
+  // Conversations (name, is a room) with messages received since the user
+  // last answered or showed a chat state there: only those need a MarkRead
+  // (plugins mark read only what is unread, so any other call is wasted).
+  // Names are kept lowercased: Spectrum may answer a buddy by a lowercased
+  // JID.
+  void NoteUnread(const std::string& conversation, bool room);
+  // Whether the conversation had unread messages; it has none afterwards.
+  bool TakeUnread(const std::string& conversation, bool room);
+  std::set<std::pair<std::string, bool>> unread;
 };
 
 // Remembers messages already delivered to one XMPP user, across that user's
