@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "backend/api/grpc_status.h"
 #include "backend/api/wire_request.h"
 
@@ -12,6 +13,31 @@ namespace lilac {
 EventStream::EventStream(SessionRegistry* registry,
                          const v1::StreamEventsRequest& request)
     : registry_(registry) {
+  const google::protobuf::OneofDescriptor* kinds =
+      v1::Event::descriptor()->FindOneofByName("kind");
+  for (const std::string& name : request.omit()) {
+    const google::protobuf::FieldDescriptor* kind =
+        v1::Event::descriptor()->FindFieldByName(name);
+    if (kind == nullptr || kind->containing_oneof() != kinds ||
+        kind->number() == v1::Event::kGap ||
+        kind->number() == v1::Event::kSessionEnded) {
+      std::vector<std::string> allowed;
+      for (int i = 0; i < kinds->field_count(); ++i) {
+        const int number = kinds->field(i)->number();
+        if (number == v1::Event::kGap || number == v1::Event::kSessionEnded) {
+          continue;
+        }
+        allowed.push_back(kinds->field(i)->name());
+      }
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          absl::StrCat("omit: \"", name,
+                                       "\" is not an event kind that can be "
+                                       "omitted; one of ",
+                                       absl::StrJoin(allowed, ", "))));
+      return;
+    }
+    omitted_.insert(kind->number());
+  }
   std::vector<std::pair<std::shared_ptr<EventLog>, uint64_t>> named;
   for (const v1::SessionCursor& cursor : request.sessions()) {
     if (cursor.session().empty()) {
@@ -89,6 +115,11 @@ void EventStream::Pump() {
       *gap.mutable_gap() = *next.gap;
       cursor.after = next.gap->last_lost();
       serialized = SerializeWireResponse(gap, &pending_);
+    } else if (next.event != nullptr &&
+               omitted_.count(next.event->kind_case()) > 0) {
+      cursor.after = next.event->sequence();
+      if (ready_set_.insert(session).second) ready_.push_back(session);
+      continue;
     } else if (next.event != nullptr) {
       cursor.after = next.event->sequence();
       session_ended = next.event->has_session_ended();

@@ -47,6 +47,8 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   SessionRegistry* const registry_;
+  // Event kinds (Event::KindCase) the client asked to omit.
+  std::set<int> omitted_;
   int opened_subscription_ = -1;
 
   absl::Mutex mutex_;

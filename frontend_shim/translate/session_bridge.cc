@@ -209,6 +209,8 @@ void SessionBridge::RunEvents() {
     }
     v1::StreamEventsRequest request;
     request.set_all_sessions(true);
+    // Send results come from SendMessage's own reply.
+    request.add_omit("message_send_result");
     std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
         stub_->StreamEvents(&context, request);
     v1::Event event;

@@ -101,6 +101,63 @@ TEST_F(EventStreamTest, UnknownSessionsAndEmptyRequestsAreRefused) {
   EXPECT_EQ(empty->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(EventStreamTest, OmittedKindsAreSkippedAndOthersStillCome) {
+  LoginConnected("alice", "alice");
+  fake::v1::AddBuddyRequest buddy;
+  buddy.set_account("alice");
+  buddy.mutable_buddy()->set_name("bob");
+  Control(&fake::v1::FakeNetworkControl::Stub::AddBuddy, buddy);
+  v1::SendMessageRequest send;
+  send.set_session("alice");
+  send.set_to("bob");
+  send.set_text("hi bob");
+  send.set_client_message_id("c1");
+  v1::SendMessageResponse sent;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendMessage, send, &sent).ok());
+  InjectMessages(1);
+  absl::StatusOr<v1::Event> received = client_->WaitFor(
+      [](const v1::Event& e) { return e.has_message_received(); });
+  ASSERT_TRUE(received.ok()) << received.status();
+
+  v1::StreamEventsRequest request;
+  request.add_sessions()->set_session("alice");
+  request.add_omit("message_send_result");
+  request.add_omit("connection_changed");
+  // Whatever else precedes it, the stream reaches the received message with
+  // neither omitted kind on the way.
+  auto context = LilacClient::Context();
+  auto reader = client_->stub().StreamEvents(context.get(), request);
+  v1::Event event;
+  bool reached = false;
+  while (!reached && reader->Read(&event)) {
+    EXPECT_FALSE(event.has_message_send_result()) << event.ShortDebugString();
+    EXPECT_FALSE(event.has_connection_changed()) << event.ShortDebugString();
+    reached = event.has_message_received();
+  }
+  EXPECT_TRUE(reached);
+  EXPECT_EQ(event.sequence(), received->sequence());
+  context->TryCancel();
+  reader->Finish().IgnoreError();
+}
+
+TEST_F(EventStreamTest, UnknownOrEssentialKindsCannotBeOmitted) {
+  LoginConnected("alice", "alice");
+  for (const char* kind : {"no_such_event", "gap", "session_ended", "time"}) {
+    v1::StreamEventsRequest request;
+    request.add_sessions()->set_session("alice");
+    request.add_omit(kind);
+    auto context = LilacClient::Context();
+    auto reader = client_->stub().StreamEvents(context.get(), request);
+    v1::Event event;
+    EXPECT_FALSE(reader->Read(&event));
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << kind;
+    EXPECT_THAT(status.error_message(), ::testing::HasSubstr(kind));
+    EXPECT_THAT(status.error_message(),
+                ::testing::HasSubstr("message_send_result"));
+  }
+}
+
 TEST_F(EventStreamTest, EventsOfOtherSessionsStayApart) {
   LoginConnected("alice", "alice");
   LoginConnected("bob-session", "bob");
