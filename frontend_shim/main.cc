@@ -138,6 +138,7 @@ int Run(int argc, char** argv) {
   bridge_options.web_url = config->web_url;
   bridge_options.web_maximgsize = config->web_maximgsize;
   bridge_options.proxy = LoginProxy(config->proxy);
+  bridge_options.hold_network_when_behind = server != nullptr;
   LogInfo(DescribeProxy(config->proxy));
   if (config->web_directory.empty() != config->web_url.empty()) {
     LogWarning(

@@ -11,8 +11,11 @@
 namespace lilac {
 
 EventStream::EventStream(SessionRegistry* registry,
-                         const v1::StreamEventsRequest& request)
-    : registry_(registry) {
+                         const v1::StreamEventsRequest& request,
+                         HoldNetwork hold_network)
+    : registry_(registry),
+      hold_network_(request.hold_network_when_behind() ? std::move(hold_network)
+                                                       : nullptr) {
   const google::protobuf::OneofDescriptor* kinds =
       v1::Event::descriptor()->FindOneofByName("kind");
   for (const std::string& name : request.omit()) {
@@ -95,6 +98,11 @@ void EventStream::Follow(std::shared_ptr<EventLog> log, uint64_t after) {
 void EventStream::Wake(const std::string& session) {
   absl::MutexLock lock(&mutex_);
   if (ready_set_.insert(session).second) ready_.push_back(session);
+  // While a write is stuck (the client stopped reading), Pump reads nothing:
+  // this is where a growing lag is seen.
+  if (auto it = cursors_.find(session); it != cursors_.end()) {
+    UpdateHold(session, it->second);
+  }
   Pump();
 }
 
@@ -114,14 +122,17 @@ void EventStream::Pump() {
       gap.set_session(session);
       *gap.mutable_gap() = *next.gap;
       cursor.after = next.gap->last_lost();
+      UpdateHold(session, cursor);
       serialized = SerializeWireResponse(gap, &pending_);
     } else if (next.event != nullptr &&
                omitted_.count(next.event->kind_case()) > 0) {
       cursor.after = next.event->sequence();
+      UpdateHold(session, cursor);
       if (ready_set_.insert(session).second) ready_.push_back(session);
       continue;
     } else if (next.event != nullptr) {
       cursor.after = next.event->sequence();
+      UpdateHold(session, cursor);
       session_ended = next.event->has_session_ended();
       serialized = SerializeWireResponse(*next.event, &pending_);
     } else {
@@ -137,6 +148,7 @@ void EventStream::Pump() {
     // Round robin: this session goes to the back of the line if it has more.
     if (ready_set_.insert(session).second) ready_.push_back(session);
     if (session_ended) {
+      if (behind_.erase(session) > 0 && behind_.empty()) ReleaseHold();
       // Nothing follows the end of a session. Its subscription is dropped in
       // OnDone: doing it here, under our lock, could deadlock with an Append
       // calling Wake.
@@ -146,6 +158,29 @@ void EventStream::Pump() {
     writing_ = true;
     StartWrite(&pending_);
   }
+}
+
+void EventStream::UpdateHold(const std::string& session, const Cursor& cursor) {
+  if (!hold_network_) return;
+  const uint64_t lag = cursor.log->last_sequence() - cursor.after;
+  const size_t capacity = cursor.log->capacity();
+  if (lag > capacity / 2) {
+    behind_.insert(session);
+  } else if (lag <= capacity / 4) {
+    behind_.erase(session);
+  }
+  if (!behind_.empty() && !holding_) {
+    holding_ = true;
+    hold_network_(true);
+  } else if (behind_.empty()) {
+    ReleaseHold();
+  }
+}
+
+void EventStream::ReleaseHold() {
+  if (!holding_) return;
+  holding_ = false;
+  hold_network_(false);
 }
 
 void EventStream::OnWriteDone(bool ok) {
@@ -180,6 +215,8 @@ void EventStream::OnDone() {
     finished_ = true;
     cursors.swap(cursors_);
     ended.swap(ended_);
+    behind_.clear();
+    ReleaseHold();  // a client that went away holds nothing
   }
   // Unsubscribe outside our lock: a log may be calling Wake, which takes it.
   for (auto& [session, cursor] : cursors) ended.push_back(std::move(cursor));

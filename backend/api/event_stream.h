@@ -2,6 +2,7 @@
 #define LILAC_BACKEND_API_EVENT_STREAM_H_
 
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <set>
@@ -23,9 +24,14 @@ namespace lilac {
 // request itself). Deletes itself when the call is done.
 class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
+  // Holds (true) or releases (false) reading from the network; see
+  // PurpleHost::HoldNetwork.
+  using HoldNetwork = std::function<void(bool)>;
+
   // Validates the request; on error the call is finished with that status.
-  EventStream(SessionRegistry* registry,
-              const v1::StreamEventsRequest& request);
+  // `hold_network` is used if the request asks for it.
+  EventStream(SessionRegistry* registry, const v1::StreamEventsRequest& request,
+              HoldNetwork hold_network);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -45,10 +51,18 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   void Wake(const std::string& session) ABSL_LOCKS_EXCLUDED(mutex_);
   // Starts the next write if none is in flight.
   void Pump() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // With hold_network_when_behind: notes how far behind `session` is and
+  // holds the network while any session is more than half its buffer behind,
+  // until all are within a quarter.
+  void UpdateHold(const std::string& session, const Cursor& cursor)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void ReleaseHold() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   SessionRegistry* const registry_;
   // Event kinds (Event::KindCase) the client asked to omit.
   std::set<int> omitted_;
+  // Set only if the client asked to hold the network when behind.
+  HoldNetwork hold_network_;
   int opened_subscription_ = -1;
 
   absl::Mutex mutex_;
@@ -59,6 +73,9 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   std::deque<std::string> ready_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> ready_set_ ABSL_GUARDED_BY(mutex_);
   bool writing_ ABSL_GUARDED_BY(mutex_) = false;
+  // Sessions more than half their buffer behind (with hold_network_).
+  std::set<std::string> behind_ ABSL_GUARDED_BY(mutex_);
+  bool holding_ ABSL_GUARDED_BY(mutex_) = false;
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
   grpc::ByteBuffer pending_ ABSL_GUARDED_BY(mutex_);  // the event being written
 };

@@ -117,7 +117,9 @@ void LilacService::ServeEventStream() {
                 !parsed.ok()) {
               return new RefusedEventStream(ToGrpcStatus(parsed));
             }
-            return new EventStream(registry_, request);
+            return new EventStream(registry_, request, [this](bool hold) {
+              host_->HoldNetwork(hold);
+            });
           }));
 }
 

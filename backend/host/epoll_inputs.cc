@@ -103,6 +103,13 @@ gboolean EpollInputs::DispatchSource(GSource* source, GSourceFunc, gpointer) {
   return G_SOURCE_CONTINUE;
 }
 
+void EpollInputs::SetPaused(bool paused) {
+  if (paused == paused_) return;
+  paused_ = paused;
+  g_source_modify_unix_fd(source_, source_tag_,
+                          paused ? static_cast<GIOCondition>(0) : G_IO_IN);
+}
+
 guint EpollInputs::Add(int fd, PurpleInputCondition condition,
                        PurpleInputFunction function, gpointer data) {
   const guint handle = next_handle_++;

@@ -28,6 +28,10 @@ class EpollInputs {
             PurpleInputFunction function, gpointer data);
   gboolean Remove(guint handle);
 
+  // While paused no watch is dispatched (the epoll fd is not polled, so the
+  // loop does not spin on ready fds).
+  void SetPaused(bool paused);
+
   // Watches registered now (for tests).
   size_t size() const { return watches_.size(); }
 
@@ -50,6 +54,7 @@ class EpollInputs {
   static gboolean DispatchSource(GSource* source, GSourceFunc, gpointer);
 
   int epoll_fd_ = -1;
+  bool paused_ = false;
   GSource* source_ = nullptr;
   gpointer source_tag_ = nullptr;
   guint next_handle_ = 1;

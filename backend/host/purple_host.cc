@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "backend/host/epoll_inputs.h"
 #include "backend/host/purple_runtime.h"
 
 namespace lilac {
@@ -89,6 +90,23 @@ void PurpleHost::Post(absl::AnyInvocable<void(const OnLoop&)> work) {
   // One dispatch drains everything queued since the last one. Setting the ready
   // time is thread-safe and wakes the loop.
   if (was_empty && wakeup_ != nullptr) g_source_set_ready_time(wakeup_, 0);
+}
+
+void PurpleHost::HoldNetwork(bool hold) {
+  {
+    absl::MutexLock lock(&mutex_);
+    network_holds_ += hold ? 1 : -1;
+  }
+  // Applied on the loop thread, from the count as it is then: holds and
+  // releases racing each other settle on the last word.
+  Post([this](const OnLoop&) {
+    bool held;
+    {
+      absl::MutexLock lock(&mutex_);
+      held = network_holds_ > 0;
+    }
+    EpollInputs::Get().SetPaused(held);
+  });
 }
 
 void PurpleHost::DestroyWakeup() {

@@ -84,6 +84,13 @@ class PurpleHost {
   // True on the loop thread.
   bool IsLoopThread() const;
 
+  // Holds (or releases) reading from the network: while any hold is on,
+  // libpurple's input watches are not dispatched, so unread data waits in the
+  // kernel and TCP slows the senders. Timers and posted work still run. For
+  // an event consumer that must not lose events (see StreamEventsRequest's
+  // hold_network_when_behind). Any thread; holds are counted.
+  void HoldNetwork(bool hold);
+
  private:
   PurpleHost() = default;
   void LoopMain(const Options& options, std::promise<absl::Status>* started);
@@ -102,6 +109,7 @@ class PurpleHost {
   absl::Mutex mutex_;
   std::deque<absl::AnyInvocable<void(const OnLoop&)>> queue_
       ABSL_GUARDED_BY(mutex_);
+  int network_holds_ ABSL_GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace lilac

@@ -38,6 +38,7 @@ class EventLog {
   Next ReadAfter(uint64_t after_sequence) const;
 
   uint64_t last_sequence() const;
+  size_t capacity() const { return capacity_; }
   const std::string& session() const { return session_; }
 
   // `on_append` runs after every Append, on the appending thread, and must not

@@ -211,6 +211,7 @@ void SessionBridge::RunEvents() {
     request.set_all_sessions(true);
     // Send results come from SendMessage's own reply.
     request.add_omit("message_send_result");
+    request.set_hold_network_when_behind(options_.hold_network_when_behind);
     std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
         stub_->StreamEvents(&context, request);
     v1::Event event;

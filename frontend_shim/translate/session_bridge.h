@@ -52,6 +52,10 @@ class SessionBridge {
     // DISCONNECTED and the stream is re-opened with backoff.
     absl::Duration initial_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(10);
+    // Ask lilacd to stop reading the network while the shim is far behind
+    // its events, so a flood waits instead of being lost. Only with the
+    // embedded lilacd, whose one client is this shim.
+    bool hold_network_when_behind = false;
   };
   using SendFrame = std::function<void(const pbnetwork::WrapperMessage&)>;
 

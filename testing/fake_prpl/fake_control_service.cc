@@ -83,6 +83,18 @@ grpc::Status FakeControlService::InjectMessage(
   return grpc::Status::OK;
 }
 
+grpc::Status FakeControlService::InjectMessages(
+    grpc::ServerContext*, const v1::InjectMessagesRequest* request,
+    v1::InjectMessagesResponse* response) {
+  for (const v1::InjectMessageRequest& message : request->messages()) {
+    absl::StatusOr<std::string> id =
+        network_->InjectMessage(message.account(), message.message());
+    if (!id.ok()) return ToGrpc(id.status());
+    response->add_message_ids(*id);
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeControlService::InjectTyping(
     grpc::ServerContext*, const v1::InjectTypingRequest* request,
     v1::InjectTypingResponse*) {

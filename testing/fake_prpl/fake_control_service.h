@@ -36,6 +36,9 @@ class FakeControlService final : public v1::FakeNetworkControl::Service {
   grpc::Status InjectMessage(grpc::ServerContext*,
                              const v1::InjectMessageRequest* request,
                              v1::InjectMessageResponse* response) override;
+  grpc::Status InjectMessages(grpc::ServerContext*,
+                              const v1::InjectMessagesRequest* request,
+                              v1::InjectMessagesResponse* response) override;
   grpc::Status InjectTyping(grpc::ServerContext*,
                             const v1::InjectTypingRequest* request,
                             v1::InjectTypingResponse*) override;
