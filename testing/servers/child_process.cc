@@ -25,14 +25,22 @@ int ExitCodeFromWaitStatus(int status) {
 
 // Only async-signal-safe calls: the parent may have other threads. Reports
 // a failure as errno through `error_pipe` (closed on a successful exec).
-[[noreturn]] void ExecChild(char* const* argv, const char* working_dir,
-                            bool new_session, bool die_with_parent,
-                            bool shed_root, int error_pipe) {
+[[noreturn]] void ExecChild(char* const* argv, char* const* unshare_argv,
+                            const char* working_dir, bool new_session,
+                            bool die_with_parent, bool shed_root,
+                            int error_pipe) {
   int error = 0;
   if (die_with_parent && prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) error = errno;
-  // The forked child has one thread, as unshare(CLONE_NEWUSER) requires.
+  // A forked child normally has one thread, as unshare(CLONE_NEWUSER)
+  // requires; under ThreadSanitizer its runtime starts a thread in the child
+  // too (EINVAL), and util-linux's unshare(1), a fresh process, does it.
+  bool via_unshare_command = false;
   if (error == 0 && shed_root && getuid() == 0 && unshare(CLONE_NEWUSER) != 0) {
-    error = errno;
+    if (errno == EINVAL) {
+      via_unshare_command = true;
+    } else {
+      error = errno;
+    }
   }
   if (error == 0 && new_session && setsid() < 0) error = errno;
   if (error == 0 && working_dir != nullptr && chdir(working_dir) != 0) {
@@ -44,7 +52,8 @@ int ExitCodeFromWaitStatus(int status) {
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, nullptr);
     signal(SIGPIPE, SIG_DFL);
-    execv(argv[0], argv);
+    execv(via_unshare_command ? unshare_argv[0] : argv[0],
+          via_unshare_command ? unshare_argv : argv);
     error = errno;
   }
   (void)!write(error_pipe, &error, sizeof(error));
@@ -61,6 +70,11 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
     c_argv.push_back(const_cast<char*>(arg.c_str()));
   }
   c_argv.push_back(nullptr);
+  // Made before fork: the child may only make async-signal-safe calls.
+  std::vector<char*> unshare_argv = {const_cast<char*>("/usr/bin/unshare"),
+                                     const_cast<char*>("--user"),
+                                     const_cast<char*>("--")};
+  unshare_argv.insert(unshare_argv.end(), c_argv.begin(), c_argv.end());
   const char* working_dir =
       options.working_dir.empty() ? nullptr : options.working_dir.c_str();
 
@@ -77,8 +91,9 @@ absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
   }
   if (pid == 0) {
     close(error_pipe[0]);
-    ExecChild(c_argv.data(), working_dir, options.new_session,
-              options.die_with_parent, options.shed_root, error_pipe[1]);
+    ExecChild(c_argv.data(), unshare_argv.data(), working_dir,
+              options.new_session, options.die_with_parent, options.shed_root,
+              error_pipe[1]);
   }
   close(error_pipe[1]);
   int exec_error = 0;
