@@ -171,7 +171,23 @@ SessionBridge::~SessionBridge() {
 
 void SessionBridge::Enqueue(WrapperMessage frame) {
   const std::string user = FrameUser(frame);
+  if (frame.type() == WrapperMessage::TYPE_CONV_MESSAGE &&
+      !IsToRequestContact(frame)) {
+    // The hot path: an asynchronous call, started on this thread when the
+    // user has nothing else queued, the next one from its completion.
+    queues_.PostAsync(user,
+                      [this, frame = std::move(frame)](UserQueues::Done done) {
+                        StartSendMessage(frame, std::move(done));
+                      });
+    return;
+  }
   Post(user, [this, frame = std::move(frame)] { HandleFrame(frame); });
+}
+
+bool SessionBridge::IsToRequestContact(const WrapperMessage& frame) const {
+  pbnetwork::ConversationMessage message;
+  message.ParsePartialFromString(frame.payload());
+  return message.buddyname() == options_.request_contact;
 }
 
 void SessionBridge::Post(const std::string& user, Task task) {
@@ -311,8 +327,11 @@ void SessionBridge::HandleFrame(const WrapperMessage& frame) {
       break;
     }
     case WrapperMessage::TYPE_CONV_MESSAGE: {
+      // Only answers to the request contact come here (see Enqueue).
       pbnetwork::ConversationMessage message;
-      if (ParsePayload(frame, &message)) SendMessage(message);
+      if (ParsePayload(frame, &message)) {
+        AnswerRequest(message.username(), message.message());
+      }
       break;
     }
     case WrapperMessage::TYPE_JOIN_ROOM: {
@@ -643,64 +662,80 @@ void SessionBridge::SendHelperMessage(const std::string& user,
   for (const WrapperMessage& frame : frames) Send(frame);
 }
 
-void SessionBridge::SendMessage(const pbnetwork::ConversationMessage& message) {
-  if (message.buddyname() == options_.request_contact) {
-    AnswerRequest(message.username(), message.message());
-    return;
-  }
-  std::string session;
-  std::string room;
-  std::string private_to;
+void SessionBridge::StartSendMessage(const WrapperMessage& frame,
+                                     UserQueues::Done done) {
+  auto message = std::make_shared<pbnetwork::ConversationMessage>();
+  if (!ParsePayload(frame, message.get())) return done();
+  auto call = std::make_shared<SendCall>();
   {
     absl::MutexLock lock(&mutex_);
-    auto it = users_.find(message.username());
+    auto it = users_.find(message->username());
     if (it == users_.end() || it->second.disconnected) {
-      LogWarning(absl::StrCat("CONV_MESSAGE for ", message.username(),
+      LogWarning(absl::StrCat("CONV_MESSAGE for ", message->username(),
                               ", who is not logged in; dropped"));
-      return;
+      return done();
     }
-    session = it->second.session;
-    const std::string& name = message.buddyname();
+    call->session = it->second.session;
+    const std::string& name = message->buddyname();
     if (it->second.rooms.count(name)) {
-      room = name;
+      call->room = name;
     } else if (size_t slash = name.rfind('/');
                slash != std::string::npos &&
                it->second.rooms.count(name.substr(0, slash))) {
-      room = name.substr(0, slash);
-      private_to = name.substr(slash + 1);
+      call->room = name.substr(0, slash);
+      call->private_to = name.substr(slash + 1);
     }
   }
-  v1::SendMessageResponse response;
-  grpc::Status status;
-  if (!room.empty()) {
-    v1::SendChatMessageRequest request;
-    request.set_session(session);
-    request.set_room(room);
-    request.set_text(message.message());
-    request.set_html(message.xhtml());
-    request.set_client_message_id(message.id());
-    request.set_private_to(private_to);
-    status = stub_->SendChatMessage(Context().get(), request, &response);
+  call->context = Context();
+  // std::function wants a copyable callback; `done` is move-only.
+  auto shared_done = std::make_shared<UserQueues::Done>(std::move(done));
+  // Mutable: the call's state leaves the callback before `done` runs (gRPC
+  // destroys the callback only after it returns).
+  auto on_reply = [this, call, message,
+                   shared_done](grpc::Status status) mutable {
+    FinishSendMessage(*message, std::move(call), status,
+                      std::move(*shared_done));
+  };
+  if (!call->room.empty()) {
+    v1::SendChatMessageRequest& request = call->chat_request;
+    request.set_session(call->session);
+    request.set_room(call->room);
+    request.set_text(message->message());
+    request.set_html(message->xhtml());
+    request.set_client_message_id(message->id());
+    request.set_private_to(call->private_to);
+    stub_->async()->SendChatMessage(call->context.get(), &request,
+                                    &call->response, std::move(on_reply));
   } else {
-    v1::SendMessageRequest request;
-    request.set_session(session);
-    request.set_to(message.buddyname());
-    request.set_text(message.message());
-    request.set_html(message.xhtml());
-    request.set_client_message_id(message.id());
-    status = stub_->SendMessage(Context().get(), request, &response);
+    v1::SendMessageRequest& request = call->request;
+    request.set_session(call->session);
+    request.set_to(message->buddyname());
+    request.set_text(message->message());
+    request.set_html(message->xhtml());
+    request.set_client_message_id(message->id());
+    stub_->async()->SendMessage(call->context.get(), &request, &call->response,
+                                std::move(on_reply));
   }
-  if (!status.ok() || !response.accepted()) {
+}
+
+void SessionBridge::FinishSendMessage(
+    const pbnetwork::ConversationMessage& message,
+    std::shared_ptr<SendCall> owned_call, const grpc::Status& status,
+    UserQueues::Done done) {
+  SendCall call = std::move(*owned_call);
+  owned_call.reset();
+  call.context.reset();  // the call is over; the context refers to us
+  if (!status.ok() || !call.response.accepted()) {
     const std::string why =
-        status.ok() ? response.error() : status.error_message();
+        status.ok() ? call.response.error() : status.error_message();
     LogWarning(absl::StrCat("message from ", message.username(), " to ",
                             message.buddyname(), " not sent: ", why));
     SendHelperMessage(message.username(),
                       absl::StrCat("Your message to ", message.buddyname(),
                                    " was not delivered: ", why));
-    return;
+    return done();
   }
-  if (!message.id().empty() && private_to.empty() && room.empty()) {
+  if (!message.id().empty() && call.private_to.empty() && call.room.empty()) {
     pbnetwork::ConversationMessage ack;
     ack.set_username(message.username());
     ack.set_buddyname(message.buddyname());
@@ -713,22 +748,43 @@ void SessionBridge::SendMessage(const pbnetwork::ConversationMessage& message) {
   }
   // The user answered, so they saw the conversation (Facebook then marks
   // it read and stops replaying it).
-  MarkReadIfUnread(message.username(), session,
-                   room.empty() ? message.buddyname() : room, !room.empty());
+  const std::string conversation =
+      call.room.empty() ? message.buddyname() : call.room;
+  if (!TakeUnread(message.username(), call.session, conversation,
+                  !call.room.empty())) {
+    return done();
+  }
+  auto read = std::make_shared<ReadCall>();
+  read->request.set_session(call.session);
+  read->request.set_conversation(conversation);
+  read->request.set_chat(!call.room.empty());
+  read->context = Context();
+  auto shared_done = std::make_shared<UserQueues::Done>(std::move(done));
+  ReadCall* in_flight = read.get();
+  stub_->async()->MarkRead(in_flight->context.get(), &in_flight->request,
+                           &in_flight->response,
+                           [read, shared_done](grpc::Status) mutable {
+                             // Best effort, as the plugin's own mark-read.
+                             read->context.reset();
+                             read.reset();
+                             (*shared_done)();
+                           });
+}
+
+bool SessionBridge::TakeUnread(const std::string& user,
+                               const std::string& session,
+                               const std::string& conversation, bool room) {
+  absl::MutexLock lock(&mutex_);
+  auto it = users_.find(user);
+  return it != users_.end() && it->second.session == session &&
+         it->second.TakeUnread(conversation, room);
 }
 
 void SessionBridge::MarkReadIfUnread(const std::string& user,
                                      const std::string& session,
                                      const std::string& conversation,
                                      bool room) {
-  {
-    absl::MutexLock lock(&mutex_);
-    auto it = users_.find(user);
-    if (it == users_.end() || it->second.session != session ||
-        !it->second.TakeUnread(conversation, room)) {
-      return;
-    }
-  }
+  if (!TakeUnread(user, session, conversation, room)) return;
   v1::MarkReadRequest read;
   read.set_session(session);
   read.set_conversation(conversation);

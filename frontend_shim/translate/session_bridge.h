@@ -83,7 +83,6 @@ class SessionBridge {
   void ChangeStatus(const pbnetwork::Status& status);
   void ChangeBuddy(const pbnetwork::Buddy& buddy);
   void RemoveBuddy(const pbnetwork::Buddy& buddy);
-  void SendMessage(const pbnetwork::ConversationMessage& message);
   void AnswerRequest(const std::string& user, const std::string& reply);
   void JoinRoom(const pbnetwork::Room& room);
   void LeaveRoom(const pbnetwork::Room& room);
@@ -104,6 +103,34 @@ class SessionBridge {
   };
   using CallContext = std::unique_ptr<grpc::ClientContext, ContextDeleter>;
   CallContext Context();
+  // A CONV_MESSAGE that is not for the request contact: SendMessage or
+  // SendChatMessage as an asynchronous call; the ACK, a failure notice and
+  // MarkRead follow from its completion, then `done`.
+  struct SendCall {
+    std::string session;
+    std::string room;
+    std::string private_to;
+    v1::SendMessageRequest request;
+    v1::SendChatMessageRequest chat_request;
+    v1::SendMessageResponse response;
+    CallContext context{nullptr, ContextDeleter{nullptr}};
+  };
+  struct ReadCall {
+    v1::MarkReadRequest request;
+    v1::MarkReadResponse response;
+    CallContext context{nullptr, ContextDeleter{nullptr}};
+  };
+  void StartSendMessage(const pbnetwork::WrapperMessage& frame,
+                        UserQueues::Done done);
+  // Releases `call` (whose context refers to this bridge) before `done`:
+  // once the last `done` ran, the bridge may be destroyed.
+  void FinishSendMessage(const pbnetwork::ConversationMessage& message,
+                         std::shared_ptr<SendCall> call,
+                         const grpc::Status& status, UserQueues::Done done);
+  bool IsToRequestContact(const pbnetwork::WrapperMessage& frame) const;
+  // Whether `conversation` had unread messages (it has none afterwards).
+  bool TakeUnread(const std::string& user, const std::string& session,
+                  const std::string& conversation, bool room);
   // Tells lilacd the user saw `conversation`, if it has unread messages.
   void MarkReadIfUnread(const std::string& user, const std::string& session,
                         const std::string& conversation, bool room);

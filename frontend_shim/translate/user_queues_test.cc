@@ -71,5 +71,72 @@ TEST(UserQueuesTest, StopWaitsForRunningTasksAndIgnoresLaterPosts) {
   EXPECT_THAT(ran, ElementsAre("first"));
 }
 
+TEST(UserQueuesTest, AsyncTasksHoldTheirKeyUntilDone) {
+  UserQueues queues;
+  absl::Mutex mutex;
+  std::vector<std::string> order;
+  auto note = [&](const std::string& what) {
+    absl::MutexLock lock(&mutex);
+    order.push_back(what);
+  };
+  UserQueues::Done finish_first;
+  absl::Notification first_started;
+  absl::Notification all_done;
+  queues.PostAsync("a", [&](UserQueues::Done done) {
+    note("first started");
+    finish_first = std::move(done);
+    first_started.Notify();
+  });
+  queues.Post("a", [&] { note("blocking"); });
+  queues.PostAsync("a", [&](UserQueues::Done done) {
+    note("last");
+    done();
+    all_done.Notify();
+  });
+  first_started.WaitForNotification();
+  note("first finishing");
+  std::thread completer([&] { finish_first(); });
+  all_done.WaitForNotification();
+  completer.join();
+  queues.Stop();
+  EXPECT_THAT(order, ElementsAre("first started", "first finishing", "blocking",
+                                 "last"));
+}
+
+TEST(UserQueuesTest, AsyncTasksDoneInlineRunInOrderWithoutRecursion) {
+  UserQueues queues;
+  std::vector<int> order;
+  constexpr int kTasks = 100000;  // deep enough to overflow a recursive chain
+  UserQueues::Done hold;
+  queues.PostAsync("a", [&](UserQueues::Done done) { hold = std::move(done); });
+  for (int i = 0; i < kTasks; ++i) {
+    queues.PostAsync("a", [&, i](UserQueues::Done done) {
+      order.push_back(i);
+      done();
+    });
+  }
+  hold();  // runs the whole chain on this thread
+  ASSERT_EQ(order.size(), static_cast<size_t>(kTasks));
+  for (int i = 0; i < kTasks; ++i) ASSERT_EQ(order[i], i);
+  EXPECT_EQ(queues.threads(), 0);  // no pool thread was needed
+  queues.Stop();
+}
+
+TEST(UserQueuesTest, StopWaitsForAsyncTasksToFinish) {
+  UserQueues queues;
+  UserQueues::Done done_later;
+  queues.PostAsync(
+      "a", [&](UserQueues::Done done) { done_later = std::move(done); });
+  absl::Notification stopped;
+  std::thread stopper([&] {
+    queues.Stop();
+    stopped.Notify();
+  });
+  EXPECT_FALSE(stopped.WaitForNotificationWithTimeout(absl::Milliseconds(50)));
+  done_later();
+  stopper.join();
+  EXPECT_TRUE(stopped.HasBeenNotified());
+}
+
 }  // namespace
 }  // namespace lilac::shim
