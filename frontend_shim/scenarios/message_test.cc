@@ -78,6 +78,28 @@ TEST_F(MessageTest, IncomingWithXhtmlAndDelayedTimestamp) {
   EXPECT_EQ(got->timestamp(), "20231114T221320");
 }
 
+TEST_F(MessageTest, ControlCharactersXmlCannotCarryBecomeReplacements) {
+  // IRC formatting codes and a bell reach the shim from the network; a raw
+  // one in a stanza would make the XMPP server drop the transport.
+  fake::v1::IncomingIm message;
+  message.set_from("bob");
+  message.set_text(
+      "\x02"
+      "bold\x02 and \x03"
+      "4red\x07");
+  Inject(message);
+  absl::StatusOr<pbnetwork::ConversationMessage> got =
+      spectrum_->WaitForMessage(
+          [](const pbnetwork::ConversationMessage& m) {
+            return m.buddyname() == "bob";
+          },
+          kTimeout);
+  ASSERT_TRUE(got.ok()) << got.status();
+  const std::string replacement = "\xEF\xBF\xBD";
+  EXPECT_EQ(got->message(), replacement + "bold" + replacement + " and " +
+                                replacement + "4red" + replacement);
+}
+
 TEST_F(MessageTest, OwnMessagesFromAnotherClientAreCarbons) {
   fake::v1::IncomingIm mine;
   mine.set_sent_to("bob");

@@ -151,9 +151,55 @@ int ConnectionErrorFromReason(v1::DisconnectReason reason) {
   return static_cast<int>(reason) - 1;
 }
 
+std::unique_ptr<google::protobuf::Message> NewTextPayload(
+    WrapperMessage::Type type) {
+  switch (type) {
+    case WrapperMessage::TYPE_CONV_MESSAGE:
+    case WrapperMessage::TYPE_ROOM_SUBJECT_CHANGED:
+    case WrapperMessage::TYPE_ATTENTION:
+      return std::make_unique<pbnetwork::ConversationMessage>();
+    case WrapperMessage::TYPE_BUDDY_CHANGED:
+    case WrapperMessage::TYPE_BUDDY_REMOVED:
+    case WrapperMessage::TYPE_AUTH_REQUEST:
+    case WrapperMessage::TYPE_BUDDY_TYPING:
+    case WrapperMessage::TYPE_BUDDY_TYPED:
+    case WrapperMessage::TYPE_BUDDY_STOPPED_TYPING:
+      return std::make_unique<pbnetwork::Buddy>();
+    case WrapperMessage::TYPE_PARTICIPANT_CHANGED:
+    case WrapperMessage::TYPE_ROOM_NICKNAME_CHANGED:
+      return std::make_unique<pbnetwork::Participant>();
+    case WrapperMessage::TYPE_CONNECTED:
+      return std::make_unique<pbnetwork::Connected>();
+    case WrapperMessage::TYPE_DISCONNECTED:
+      return std::make_unique<pbnetwork::Disconnected>();
+    case WrapperMessage::TYPE_VCARD:
+      return std::make_unique<pbnetwork::VCard>();
+    case WrapperMessage::TYPE_ROOM_LIST:
+      return std::make_unique<pbnetwork::RoomList>();
+    default:
+      return nullptr;
+  }
+}
+
+void MakeFramesXmlSafe(std::vector<WrapperMessage>* frames, size_t from) {
+  for (size_t i = from; i < frames->size(); ++i) {
+    WrapperMessage& frame = (*frames)[i];
+    std::unique_ptr<google::protobuf::Message> payload =
+        NewTextPayload(frame.type());
+    if (payload == nullptr ||
+        !payload->ParsePartialFromString(frame.payload())) {
+      continue;
+    }
+    if (MakeXmlSafe(payload.get())) {
+      frame.set_payload(payload->SerializePartialAsString());
+    }
+  }
+}
+
 void EventTranslator::AddHelperMessage(
     UserState& user, const std::string& text,
     std::vector<WrapperMessage>* frames) const {
+  const size_t first_new = frames->size();
   if (!user.request_contact_announced) {
     pbnetwork::Buddy contact;
     contact.set_username(user.user);
@@ -168,12 +214,21 @@ void EventTranslator::AddHelperMessage(
   message.set_buddyname(options_.request_contact);
   message.set_message(text);
   frames->push_back(WrapFrame(WrapperMessage::TYPE_CONV_MESSAGE, message));
+  MakeFramesXmlSafe(frames, first_new);
 }
 
 EventTranslator::Output EventTranslator::Translate(const v1::Event& event,
                                                    UserState& user,
                                                    DeliveredMessages& delivered,
                                                    absl::Time now) const {
+  Output out = TranslateEvent(event, user, delivered, now);
+  MakeFramesXmlSafe(&out.frames);
+  return out;
+}
+
+EventTranslator::Output EventTranslator::TranslateEvent(
+    const v1::Event& event, UserState& user, DeliveredMessages& delivered,
+    absl::Time now) const {
   Output out;
   std::vector<WrapperMessage>& frames = out.frames;
   // Nothing goes to Spectrum after a DISCONNECTED for this login.

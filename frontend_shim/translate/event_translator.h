@@ -1,6 +1,7 @@
 #ifndef LILAC_FRONTEND_SHIM_TRANSLATE_EVENT_TRANSLATOR_H_
 #define LILAC_FRONTEND_SHIM_TRANSLATE_EVENT_TRANSLATOR_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -50,11 +51,22 @@ class EventTranslator {
   const Options& options() const { return options_; }
 
  private:
+  Output TranslateEvent(const v1::Event& event, UserState& user,
+                        DeliveredMessages& delivered, absl::Time now) const;
   Options options_;
 };
 
 pbnetwork::WrapperMessage WrapFrame(pbnetwork::WrapperMessage::Type type,
                                     const google::protobuf::Message& payload);
+
+// An empty message of the payload type frames of `type` carry text in, or
+// null for types without text.
+std::unique_ptr<google::protobuf::Message> NewTextPayload(
+    pbnetwork::WrapperMessage::Type type);
+
+// Makes the text of `frames` XML-safe (see MakeXmlSafe).
+void MakeFramesXmlSafe(std::vector<pbnetwork::WrapperMessage>* frames,
+                       size_t from = 0);
 
 pbnetwork::StatusType StatusFromPresence(v1::Presence presence);
 v1::Presence PresenceFromStatus(pbnetwork::StatusType status);

@@ -55,6 +55,90 @@ std::string FindInvalidUtf8Field(const google::protobuf::Message& message) {
 
 namespace {
 
+constexpr char kReplacement[] = "\xEF\xBF\xBD";  // U+FFFD
+
+bool XmlAllows(gunichar c) {
+  if (c < 0x20) return c == '\t' || c == '\n' || c == '\r';
+  return c != 0xFFFE && c != 0xFFFF;
+}
+
+bool NeedsXmlCleaning(absl::string_view text) {
+  for (unsigned char c : text) {
+    if (c >= 0x80 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) {
+      return true;  // control character, or non-ASCII to validate
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+std::string XmlSafeText(absl::string_view text) {
+  if (!NeedsXmlCleaning(text)) return std::string(text);
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const char* at = text.data() + i;
+    const gunichar c =
+        g_utf8_get_char_validated(at, static_cast<gssize>(text.size() - i));
+    if (c == static_cast<gunichar>(-1) || c == static_cast<gunichar>(-2)) {
+      out.append(kReplacement);  // an invalid or cut sequence: one byte
+      ++i;
+      continue;
+    }
+    const size_t length = g_utf8_next_char(at) - at;
+    if (XmlAllows(c) && c != 0) {
+      out.append(at, length);
+    } else {
+      out.append(kReplacement);
+    }
+    i += c == 0 ? 1 : length;
+  }
+  return out;
+}
+
+bool MakeXmlSafe(google::protobuf::Message* message) {
+  using google::protobuf::FieldDescriptor;
+  const google::protobuf::Reflection* reflection = message->GetReflection();
+  std::vector<const FieldDescriptor*> fields;
+  reflection->ListFields(*message, &fields);
+  bool changed = false;
+  for (const FieldDescriptor* field : fields) {
+    if (field->type() == FieldDescriptor::TYPE_STRING) {
+      const int count =
+          field->is_repeated() ? reflection->FieldSize(*message, field) : 1;
+      for (int i = 0; i < count; ++i) {
+        const std::string value =
+            field->is_repeated()
+                ? reflection->GetRepeatedString(*message, field, i)
+                : reflection->GetString(*message, field);
+        if (!NeedsXmlCleaning(value)) continue;
+        std::string safe = XmlSafeText(value);
+        if (safe == value) continue;
+        changed = true;
+        if (field->is_repeated()) {
+          reflection->SetRepeatedString(message, field, i, std::move(safe));
+        } else {
+          reflection->SetString(message, field, std::move(safe));
+        }
+      }
+    } else if (field->type() == FieldDescriptor::TYPE_MESSAGE) {
+      if (field->is_repeated()) {
+        for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+          changed |= MakeXmlSafe(
+              reflection->MutableRepeatedMessage(message, field, i));
+        }
+      } else {
+        changed |= MakeXmlSafe(reflection->MutableMessage(message, field));
+      }
+    }
+  }
+  return changed;
+}
+
+namespace {
+
 bool IsVoidTag(absl::string_view name) {
   return name == "br" || name == "img" || name == "hr";
 }
@@ -79,9 +163,10 @@ std::string HtmlToXhtml(absl::string_view html, absl::string_view plain_text) {
     absl::string_view tag = html.substr(i + 1, end - i - 1);
     i = end + 1;
     const bool closing = absl::StartsWith(tag, "/");
-    const bool self_closing = absl::EndsWith(tag, "/");
     absl::string_view inner = tag;
     if (closing) inner.remove_prefix(1);
+    // "</>" is both; the slash counts once.
+    const bool self_closing = absl::EndsWith(inner, "/");
     if (self_closing) inner.remove_suffix(1);
     size_t name_end = 0;
     while (name_end < inner.size() && (absl::ascii_isalnum(inner[name_end]))) {

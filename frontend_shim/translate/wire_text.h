@@ -18,6 +18,16 @@ bool IsValidUtf8(absl::string_view text);
 // name; empty when all are valid.
 std::string FindInvalidUtf8Field(const google::protobuf::Message& message);
 
+// `text` as an XML 1.0 stream can carry it (Spectrum puts it into stanzas,
+// and one bad character makes the server drop the whole component stream):
+// invalid UTF-8 and characters XML forbids (NUL and the other C0 controls but
+// tab, newline and carriage return; U+FFFE, U+FFFF) become U+FFFD, so nothing
+// is dropped silently.
+std::string XmlSafeText(absl::string_view text);
+// XmlSafeText on every string field of `message`, recursively. Returns
+// whether anything changed.
+bool MakeXmlSafe(google::protobuf::Message* message);
+
 // `html` as XHTML-IM body markup Spectrum can insert raw (§6.6): libpurple's
 // void tags closed (<br> → <br/>), or empty when it is not well-formed or
 // carries no markup beyond the plain text.

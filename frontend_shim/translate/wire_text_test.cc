@@ -27,6 +27,32 @@ TEST(WireTextTest, HtmlBecomesWellFormedXhtml) {
   EXPECT_EQ(HtmlToXhtml("plain", "plain"), "");
   EXPECT_EQ(HtmlToXhtml("<b>open", "open"), "");
   EXPECT_EQ(HtmlToXhtml("<i>x</b>", "x"), "");
+  // Found by event_translator_fuzzer: a lone slash used to crash.
+  EXPECT_EQ(HtmlToXhtml("a</>b", "ab"), "");
+  EXPECT_EQ(HtmlToXhtml("a</ >b", "ab"), "");
+}
+
+TEST(WireTextTest, TextBecomesWhatXmlCanCarry) {
+  EXPECT_EQ(XmlSafeText("plain text\twith\nlines\r"),
+            "plain text\twith\nlines\r");
+  EXPECT_EQ(XmlSafeText("caf\xc3\xa9 \xe2\x82\xac"),
+            "caf\xc3\xa9 \xe2\x82\xac");
+  // IRC colour codes, NUL, an invalid byte: each becomes U+FFFD.
+  EXPECT_EQ(XmlSafeText(std::string("a\x03"
+                                    "4b\0c\xff",
+                                    7)),
+            "a\xEF\xBF\xBD"
+            "4b\xEF\xBF\xBD"
+            "c\xEF\xBF\xBD");
+  EXPECT_EQ(XmlSafeText("\xef\xbf\xbf"), "\xEF\xBF\xBD");  // U+FFFF
+
+  pbnetwork::ConversationMessage message;
+  message.set_username("alice");
+  message.set_buddyname("bob");
+  message.set_message(std::string("bell\x07", 5));
+  EXPECT_TRUE(MakeXmlSafe(&message));
+  EXPECT_EQ(message.message(), "bell\xEF\xBF\xBD");
+  EXPECT_FALSE(MakeXmlSafe(&message));
 }
 
 TEST(WireTextTest, Sha1) {
