@@ -7,11 +7,6 @@
 
 namespace lilac {
 
-bool IsEchoOfOurSend(PurpleMessageFlags flags) {
-  return (flags & PURPLE_MESSAGE_SEND) &&
-         !(flags & (PURPLE_MESSAGE_DELAYED | PURPLE_MESSAGE_REMOTE_SEND));
-}
-
 v1::MessageFlags ToMessageFlags(PurpleMessageFlags flags) {
   v1::MessageFlags result;
   result.set_delayed(flags & PURPLE_MESSAGE_DELAYED);
@@ -24,9 +19,52 @@ v1::MessageFlags ToMessageFlags(PurpleMessageFlags flags) {
   return result;
 }
 
+namespace {
+
+bool IsAsciiSpace(char c) { return g_ascii_isspace(static_cast<guchar>(c)); }
+
+// `html` with each tab, newline, carriage return, vertical tab and form feed
+// of its text (outside tags) written as a character reference:
+// purple_markup_strip_html turns those characters into spaces but copies what
+// a reference stands for as it is. Tags are found as it finds them: '<' then
+// anything but whitespace, up to '>' or the next '<'; any other '<' is text.
+// Whitespace between table cells (after </td>) stays raw: libpurple drops it.
+std::string ProtectWhitespace(const char* html) {
+  std::string out;
+  bool after_cell = false;
+  for (const char* p = html; *p != '\0';) {
+    if (*p == '<' && p[1] != '\0' && !IsAsciiSpace(p[1])) {
+      const char* end = p + 1;
+      while (*end != '\0' && *end != '<' && *end != '>') ++end;
+      if (*end == '>') ++end;
+      after_cell = g_ascii_strncasecmp(p, "</td>", 5) == 0;
+      out.append(p, end);
+      p = end;
+      continue;
+    }
+    if (*p == '<') {
+      // Not a tag: as a reference, so that the whitespace after it is not
+      // read as the start of one.
+      out.append("&lt;");
+      after_cell = false;
+    } else if (*p != ' ' && IsAsciiSpace(*p) && !after_cell) {
+      out.append("&#").append(std::to_string(static_cast<int>(*p))).append(";");
+    } else {
+      if (!IsAsciiSpace(*p)) after_cell = false;
+      out.push_back(*p);
+    }
+    ++p;
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string HtmlToText(const char* html) {
   if (html == nullptr) return "";
-  char* text = purple_markup_strip_html(html);
+  // Whitespace is kept as sent (a tab stays a tab, as with Spectrum's own
+  // backend); <br> and block tags still become newlines.
+  char* text = purple_markup_strip_html(ProtectWhitespace(html).c_str());
   std::string result = text ? text : "";
   g_free(text);
   return result;

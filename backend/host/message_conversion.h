@@ -10,14 +10,11 @@
 
 namespace lilac {
 
-// True for libpurple's echo of a message we sent through lilac: a SEND write
-// that is neither backlog (DELAYED) nor sent from another client (REMOTE_SEND).
-// Such writes are not events.
-bool IsEchoOfOurSend(PurpleMessageFlags flags);
-
 v1::MessageFlags ToMessageFlags(PurpleMessageFlags flags);
 
-// libpurple's HTML markup as plain text (tags removed, entities decoded).
+// libpurple's HTML markup as plain text (tags removed, entities decoded, <br>
+// and block tags as newlines). Whitespace in the text (tabs, runs of spaces,
+// newlines) is kept exactly.
 std::string HtmlToText(const char* html);
 
 // Plain text as libpurple HTML (escaped, newlines as <br>).

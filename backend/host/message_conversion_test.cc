@@ -5,15 +5,6 @@
 namespace lilac {
 namespace {
 
-TEST(MessageConversionTest, OnlyPlainSendsAreEchoes) {
-  EXPECT_TRUE(IsEchoOfOurSend(PURPLE_MESSAGE_SEND));
-  EXPECT_FALSE(IsEchoOfOurSend(static_cast<PurpleMessageFlags>(
-      PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_DELAYED)));
-  EXPECT_FALSE(IsEchoOfOurSend(static_cast<PurpleMessageFlags>(
-      PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_REMOTE_SEND)));
-  EXPECT_FALSE(IsEchoOfOurSend(PURPLE_MESSAGE_RECV));
-}
-
 TEST(MessageConversionTest, FlagsMapOneToOne) {
   v1::MessageFlags flags = ToMessageFlags(static_cast<PurpleMessageFlags>(
       PURPLE_MESSAGE_RECV | PURPLE_MESSAGE_DELAYED | PURPLE_MESSAGE_AUTO_RESP |
@@ -35,6 +26,24 @@ TEST(MessageConversionTest, HtmlAndTextConvertBothWays) {
   EXPECT_EQ(HtmlToText(nullptr), "");
   EXPECT_EQ(TextToHtml("a < b\nc"), "a &lt; b<BR>c");
   EXPECT_EQ(HtmlToText(TextToHtml("Grüße, 世界 <3").c_str()), "Grüße, 世界 <3");
+}
+
+TEST(MessageConversionTest, HtmlToTextKeepsWhitespaceAsSent) {
+  // purple_markup_strip_html alone turns each of these into a space.
+  EXPECT_EQ(HtmlToText("a\tb"), "a\tb");
+  EXPECT_EQ(HtmlToText("two  spaces,\tthen\t\ttabs"),
+            "two  spaces,\tthen\t\ttabs");
+  EXPECT_EQ(HtmlToText("line\nnext\r\nlast\v\f"), "line\nnext\r\nlast\v\f");
+  EXPECT_EQ(HtmlToText("<b>bold</b>\t&amp;\t<i>it</i>"), "bold\t&\tit");
+  // Markup still decides its own whitespace.
+  EXPECT_EQ(HtmlToText("a<br>b<BR/>\tc"), "a\nb\n\tc");
+  EXPECT_EQ(HtmlToText("<a\nhref=\"http://example.org/\">x</a>\ty"),
+            "x (http://example.org/)\ty");
+  EXPECT_EQ(HtmlToText("<table><tr><td>1</td>\n  <td>2</td></tr></table>"),
+            "1\t2\n");
+  EXPECT_EQ(HtmlToText("a <\tb"), "a <\tb");
+  const std::string text = "col 1\tcol 2\n\tindented   and\t\tspaced ";
+  EXPECT_EQ(HtmlToText(TextToHtml(text).c_str()), text);
 }
 
 TEST(MessageConversionTest, GuessesImageTypes) {

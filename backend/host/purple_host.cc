@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "backend/host/epoll_inputs.h"
+#include "backend/host/irc_send_queue.h"
 #include "backend/host/purple_runtime.h"
 
 namespace lilac {
@@ -129,6 +130,8 @@ void PurpleHost::DrainQueue() {
   }
   OnLoop on_loop;
   for (auto& work : batch) work(on_loop);
+  // What the commands gave prpl-irc waits in its queue for a timer tick.
+  FlushIrcSendQueues(on_loop);
 }
 
 bool PurpleHost::IsLoopThread() const {

@@ -1,5 +1,6 @@
 // libpurple's room list UI ops: rooms of a ListRooms query, reported when
 // complete.
+#include <set>
 #include <string>
 #include <vector>
 
@@ -12,15 +13,63 @@
 namespace lilac {
 namespace {
 
+// Reference counting: purple_roomlist_new's reference is the plugin's.
+// prpl-irc and prpl-jabber keep theirs and drop it when the list ends (IRC's
+// 323, the end of a disco#items) or at close; plugins such as nullprpl never
+// drop it. Like Pidgin, which refs what purple_roomlist_get_list returns,
+// lilac takes its own reference and releases it once the list is complete.
+// References still left when the account signs off belong to nobody (the
+// plugin's state is gone with close), so those are released then.
 struct Rooms {
   std::vector<v1::RoomListEntry> entries;
+  bool held = false;  // lilac's reference, not yet released
+  guint release = 0;  // the idle callback that releases it
 };
 
-void Create(PurpleRoomlist* list) { list->ui_data = new Rooms(); }
+// Every live list, to release what is left of an account's at sign-off.
+std::set<PurpleRoomlist*>& LiveLists() {
+  static auto* const lists = new std::set<PurpleRoomlist*>();
+  return *lists;
+}
+
+void Create(PurpleRoomlist* list) {
+  auto* rooms = new Rooms();
+  list->ui_data = rooms;
+  LiveLists().insert(list);
+  purple_roomlist_ref(list);
+  rooms->held = true;
+}
 
 void Destroy(PurpleRoomlist* list) {
+  LiveLists().erase(list);
   delete static_cast<Rooms*>(list->ui_data);
   list->ui_data = nullptr;
+}
+
+gboolean ReleaseHeld(gpointer data) {
+  auto* list = static_cast<PurpleRoomlist*>(data);
+  static_cast<Rooms*>(list->ui_data)->release = 0;
+  purple_roomlist_unref(list);  // may destroy it
+  return G_SOURCE_REMOVE;
+}
+
+void OnSignedOff(PurpleConnection* gc) {
+  PurpleAccount* account = purple_connection_get_account(gc);
+  std::vector<PurpleRoomlist*> lists;
+  for (PurpleRoomlist* list : LiveLists()) {
+    if (list->account == account) lists.push_back(list);
+  }
+  for (PurpleRoomlist* list : lists) {
+    auto* rooms = static_cast<Rooms*>(list->ui_data);
+    rooms->held = false;
+    if (rooms->release != 0) {
+      g_source_remove(rooms->release);  // its reference goes now
+      rooms->release = 0;
+    }
+    // The last unref destroys the list: the count is taken first.
+    const guint left = list->ref;
+    for (guint i = 0; i < left; ++i) purple_roomlist_unref(list);
+  }
 }
 
 void AddRoom(PurpleRoomlist* list, PurpleRoomlistRoom* room) {
@@ -76,12 +125,11 @@ void InProgress(PurpleRoomlist* list, gboolean in_progress) {
     PurpleSessions::Get()->Emit(session, std::move(event));
   }
   // Released after the plugin's call returns: it may still touch the list.
-  g_idle_add(
-      [](gpointer data) -> gboolean {
-        purple_roomlist_unref(static_cast<PurpleRoomlist*>(data));
-        return G_SOURCE_REMOVE;
-      },
-      list);
+  // Once: plugins also end a list at close or when a new one replaces it.
+  if (rooms != nullptr && rooms->held) {
+    rooms->held = false;
+    rooms->release = g_idle_add(ReleaseHeld, list);
+  }
 }
 
 PurpleRoomlistUiOps kRoomlistUiOps = {
@@ -93,6 +141,11 @@ PurpleRoomlistUiOps kRoomlistUiOps = {
 
 }  // namespace
 
-void InstallRoomlistUiOps() { purple_roomlist_set_ui_ops(&kRoomlistUiOps); }
+void InstallRoomlistUiOps() {
+  purple_roomlist_set_ui_ops(&kRoomlistUiOps);
+  // After the plugin's close: whatever references are left are unowned.
+  purple_signal_connect(purple_connections_get_handle(), "signed-off",
+                        SignalHandle(), PURPLE_CALLBACK(OnSignedOff), nullptr);
+}
 
 }  // namespace lilac
