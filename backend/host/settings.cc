@@ -26,7 +26,7 @@ bool ParseBool(const std::string& text, bool* value) {
 absl::StatusOr<ParsedSettings> ParseSettings(
     const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
     const google::protobuf::Map<std::string, std::string>& values,
-    bool ignore_unknown) {
+    Undeclared undeclared) {
   std::map<std::string, const v1::AccountOption*> by_key;
   for (const v1::AccountOption& option : options)
     by_key[option.key()] = &option;
@@ -37,8 +37,26 @@ absl::StatusOr<ParsedSettings> ParseSettings(
   for (const auto& [key, text] : sorted) {
     auto found = by_key.find(key);
     if (found == by_key.end()) {
-      if (ignore_unknown) {
+      if (undeclared == Undeclared::kIgnore) {
         parsed.ignored.push_back(key);
+        continue;
+      }
+      if (undeclared == Undeclared::kSetAsString) {
+        TypedSetting setting;
+        setting.key = key;
+        setting.declared = false;
+        if (text == "true" || text == "false") {
+          // Plugins that are not protocols keep their switches as account
+          // booleans, which libpurple will not read from a string (the XMPP
+          // carbons plugin's carbons-enabled).
+          setting.type = v1::AccountOption::TYPE_BOOL;
+          setting.bool_value = text == "true";
+        } else {
+          setting.type = v1::AccountOption::TYPE_STRING;
+          setting.string_value = text;
+        }
+        parsed.settings.push_back(std::move(setting));
+        parsed.undeclared.push_back(key);
         continue;
       }
       std::vector<std::string> known;
@@ -88,6 +106,29 @@ absl::StatusOr<ParsedSettings> ParseSettings(
             absl::StrCat("setting \"", key, "\" has a type lilac cannot set"));
     }
     parsed.settings.push_back(std::move(setting));
+  }
+  return parsed;
+}
+
+ParsedSettings ParseAccountStrings(
+    const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
+    const google::protobuf::Map<std::string, std::string>& strings,
+    const google::protobuf::Map<std::string, std::string>& settings) {
+  ParsedSettings parsed;
+  std::map<std::string, std::string> sorted(strings.begin(), strings.end());
+  for (const auto& [key, text] : sorted) {
+    if (settings.count(key) != 0) continue;
+    // One key at a time: an ill-typed one must not take the others along.
+    google::protobuf::Map<std::string, std::string> one;
+    one[key] = text;
+    absl::StatusOr<ParsedSettings> typed =
+        ParseSettings(options, one, Undeclared::kSetAsString);
+    if (!typed.ok()) {
+      parsed.ignored.push_back(key);
+      continue;
+    }
+    parsed.settings.push_back(std::move(typed->settings[0]));
+    if (!typed->undeclared.empty()) parsed.undeclared.push_back(key);
   }
   return parsed;
 }

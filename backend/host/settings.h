@@ -20,23 +20,44 @@ struct TypedSetting {
   bool bool_value = false;
   int int_value = 0;
   std::string string_value;  // TYPE_STRING and TYPE_STRING_LIST
+  // False for a key the plugin does not declare, set as a string.
+  bool declared = true;
 };
 
 struct ParsedSettings {
+  // In key order.
   std::vector<TypedSetting> settings;
-  // Keys the protocol does not know, when unknown keys are ignored.
+  // Keys left out: unknown ones when they are ignored.
   std::vector<std::string> ignored;
+  // Keys the plugin does not declare, in `settings` as strings.
+  std::vector<std::string> undeclared;
+};
+
+// What to do with a key the plugin does not declare.
+enum class Undeclared {
+  kRefuse,
+  kIgnore,
+  // Plugins read settings they never declare (API keys...): pass them on.
+  kSetAsString,
 };
 
 // Types textual settings by the protocol's options: a bool takes
 // 1/0/true/false/yes/no/on/off (any case), an int must be a 32-bit integer, a
-// string list must be one of its values. An unknown key fails unless
-// `ignore_unknown`. Errors are INVALID_ARGUMENT and name the key and what it
-// accepts.
+// string list must be one of its values. Errors are INVALID_ARGUMENT and name
+// the key and what it accepts.
 absl::StatusOr<ParsedSettings> ParseSettings(
     const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
     const google::protobuf::Map<std::string, std::string>& values,
-    bool ignore_unknown);
+    Undeclared undeclared);
+
+// Account strings a client stores for plugins (Spectrum's per-user
+// settings): undeclared and string keys are set as strings, other declared
+// keys typed as ParseSettings does. Never fails: a key `settings` also has is
+// skipped (it wins), an ill-typed declared one is ignored.
+ParsedSettings ParseAccountStrings(
+    const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
+    const google::protobuf::Map<std::string, std::string>& strings,
+    const google::protobuf::Map<std::string, std::string>& settings);
 
 // Parses a boolean the way ParseSettings does.
 bool ParseBool(const std::string& text, bool* value);

@@ -1,6 +1,7 @@
 // Fuzzes ParseSettings: the input is a 2-byte little-endian length L, then L
 // bytes of a serialized v1::Protocol (the plugin's options), then a serialized
-// v1::LoginRequest (the settings and ignore_unknown_settings). Shorter inputs
+// v1::LoginRequest (settings, account_strings and how undeclared keys are
+// treated). Shorter inputs
 // are settings for a fixed set of options of every type.
 #include <cstddef>
 #include <cstdint>
@@ -36,9 +37,24 @@ v1::Protocol FixedOptions() {
 }
 
 void Check(const v1::Protocol& protocol, const v1::LoginRequest& request) {
+  const Undeclared undeclared =
+      request.undeclared_settings_as_strings() ? Undeclared::kSetAsString
+      : request.ignore_unknown_settings()      ? Undeclared::kIgnore
+                                               : Undeclared::kRefuse;
+  // Every account string is accounted for: typed, ignored or left to the
+  // settings.
+  const ParsedSettings strings = ParseAccountStrings(
+      protocol.options(), request.account_strings(), request.settings());
+  size_t shared = 0;
+  for (const auto& [key, value] : request.account_strings()) {
+    shared += request.settings().count(key);
+  }
+  if (strings.settings.size() + strings.ignored.size() + shared !=
+      static_cast<size_t>(request.account_strings_size())) {
+    std::abort();
+  }
   absl::StatusOr<ParsedSettings> parsed =
-      ParseSettings(protocol.options(), request.settings(),
-                    request.ignore_unknown_settings());
+      ParseSettings(protocol.options(), request.settings(), undeclared);
   if (!parsed.ok()) {
     if (parsed.status().code() != absl::StatusCode::kInvalidArgument ||
         parsed.status().message().empty()) {
@@ -46,9 +62,11 @@ void Check(const v1::Protocol& protocol, const v1::LoginRequest& request) {
     }
     return;
   }
-  // Every setting is accounted for: typed or ignored.
+  // Every setting is accounted for: typed or ignored; undeclared ones only
+  // when asked for.
   if (parsed->settings.size() + parsed->ignored.size() !=
-      static_cast<size_t>(request.settings_size())) {
+          static_cast<size_t>(request.settings_size()) ||
+      (undeclared != Undeclared::kSetAsString && !parsed->undeclared.empty())) {
     std::abort();
   }
 }

@@ -30,10 +30,16 @@ google::protobuf::RepeatedPtrField<v1::AccountOption> IrcLikeOptions() {
 
 absl::StatusOr<ParsedSettings> Parse(
     std::initializer_list<std::pair<const std::string, std::string>> values,
-    bool ignore_unknown = false) {
+    Undeclared undeclared = Undeclared::kRefuse) {
   google::protobuf::Map<std::string, std::string> map(values.begin(),
                                                       values.end());
-  return ParseSettings(IrcLikeOptions(), map, ignore_unknown);
+  return ParseSettings(IrcLikeOptions(), map, undeclared);
+}
+
+google::protobuf::Map<std::string, std::string> Map(
+    std::initializer_list<std::pair<const std::string, std::string>> values) {
+  return google::protobuf::Map<std::string, std::string>(values.begin(),
+                                                         values.end());
 }
 
 TEST(SettingsTest, TypesEveryKindOfOption) {
@@ -90,10 +96,66 @@ TEST(SettingsTest, UnknownKeysFailOrAreListedWhenIgnored) {
               HasSubstr("unknown setting \"colour\""));
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("port"));
 
-  auto ignored = Parse({{"colour", "blue"}, {"port", "1"}}, true);
+  auto ignored =
+      Parse({{"colour", "blue"}, {"port", "1"}}, Undeclared::kIgnore);
   ASSERT_TRUE(ignored.ok());
   EXPECT_THAT(ignored->ignored, ElementsAre("colour"));
   EXPECT_EQ(ignored->settings.size(), 1);
+}
+
+TEST(SettingsTest, UndeclaredKeysCanBeSetAsStringsDeclaredOnesStayTyped) {
+  auto parsed =
+      Parse({{"api-key", "K3Y"}, {"port", "6697"}}, Undeclared::kSetAsString);
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_THAT(parsed->undeclared, ElementsAre("api-key"));
+  ASSERT_EQ(parsed->settings.size(), 2);
+  EXPECT_EQ(parsed->settings[0].key, "api-key");
+  EXPECT_EQ(parsed->settings[0].type, v1::AccountOption::TYPE_STRING);
+  EXPECT_EQ(parsed->settings[0].string_value, "K3Y");
+  EXPECT_FALSE(parsed->settings[0].declared);
+  EXPECT_EQ(parsed->settings[1].type, v1::AccountOption::TYPE_INT);
+  EXPECT_EQ(parsed->settings[1].int_value, 6697);
+  EXPECT_TRUE(parsed->settings[1].declared);
+
+  // A plugin's undeclared switch: the literals true and false are booleans.
+  auto switched = Parse({{"carbons-enabled", "true"}, {"token", "True"}},
+                        Undeclared::kSetAsString);
+  ASSERT_TRUE(switched.ok()) << switched.status();
+  ASSERT_EQ(switched->settings.size(), 2);
+  EXPECT_EQ(switched->settings[0].key, "carbons-enabled");
+  EXPECT_EQ(switched->settings[0].type, v1::AccountOption::TYPE_BOOL);
+  EXPECT_TRUE(switched->settings[0].bool_value);
+  EXPECT_EQ(switched->settings[1].type, v1::AccountOption::TYPE_STRING);
+  EXPECT_EQ(switched->settings[1].string_value, "True");
+
+  // An ill-typed declared key is still an error naming it.
+  auto bad =
+      Parse({{"api-key", "K3Y"}, {"ssl", "maybe"}}, Undeclared::kSetAsString);
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(bad.status().message()),
+              HasSubstr("\"ssl\" is a boolean"));
+}
+
+TEST(SettingsTest, AccountStringsNeverFailAndYieldToSettings) {
+  ParsedSettings parsed =
+      ParseAccountStrings(IrcLikeOptions(),
+                          Map({{"token", "abc"},
+                               {"ssl", "maybe"},
+                               {"port", "1"},
+                               {"encoding", "latin1"},
+                               {"connection_security", "old_ssl"}}),
+                          Map({{"encoding", "UTF-8"}}));
+  // "encoding" is left to the settings; the ill-typed "ssl" is ignored.
+  EXPECT_THAT(parsed.ignored, ElementsAre("ssl"));
+  EXPECT_THAT(parsed.undeclared, ElementsAre("token"));
+  ASSERT_EQ(parsed.settings.size(), 3);
+  EXPECT_EQ(parsed.settings[0].key, "connection_security");
+  EXPECT_EQ(parsed.settings[0].type, v1::AccountOption::TYPE_STRING_LIST);
+  EXPECT_EQ(parsed.settings[1].key, "port");
+  EXPECT_EQ(parsed.settings[1].type, v1::AccountOption::TYPE_INT);
+  EXPECT_EQ(parsed.settings[2].key, "token");
+  EXPECT_EQ(parsed.settings[2].string_value, "abc");
+  EXPECT_FALSE(parsed.settings[2].declared);
 }
 
 }  // namespace

@@ -9,30 +9,43 @@
 
 namespace lilac::shim {
 
-std::optional<v1::Protocol> DescribeProtocol(
+absl::StatusOr<v1::Protocol> FetchProtocol(v1::Lilac::StubInterface& stub,
+                                           grpc::ClientContext* context,
+                                           const std::string& id) {
+  v1::ListProtocolsRequest request;
+  v1::ListProtocolsResponse response;
+  const grpc::Status status = stub.ListProtocols(context, request, &response);
+  if (!status.ok()) {
+    return absl::UnavailableError(absl::StrCat(
+        "cannot list lilacd's protocols (", status.error_message(), ")"));
+  }
+  std::vector<std::string> ids;
+  for (const v1::Protocol& protocol : response.protocols()) {
+    if (protocol.id() == id) return protocol;
+    ids.push_back(protocol.id());
+  }
+  return absl::NotFoundError(absl::StrCat(
+      "Protocol not found: ", id, "; lilacd has: ", absl::StrJoin(ids, ", ")));
+}
+
+absl::StatusOr<v1::Protocol> DescribeProtocol(
     const std::shared_ptr<grpc::Channel>& channel, const ShimConfig& config) {
-  if (config.protocol == "any") return std::nullopt;
+  if (config.protocol == "any") {
+    return absl::FailedPreconditionError("protocol = any");
+  }
   std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
   grpc::ClientContext context;
   // Bounded: Spectrum's first PING must not wait for an unreachable lilacd.
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
-  v1::ListProtocolsRequest request;
-  v1::ListProtocolsResponse response;
-  const grpc::Status status = stub->ListProtocols(&context, request, &response);
-  if (!status.ok()) {
-    LogError(absl::StrCat("cannot list lilacd's protocols (",
-                          status.error_message(),
-                          "); registration defaults are sent"));
-    return std::nullopt;
+  absl::StatusOr<v1::Protocol> protocol =
+      FetchProtocol(*stub, &context, config.protocol);
+  if (absl::IsUnavailable(protocol.status())) {
+    LogError(absl::StrCat(protocol.status().message(),
+                          "; registration defaults are sent"));
+  } else if (!protocol.ok()) {
+    LogError(protocol.status().message());
   }
-  std::vector<std::string> ids;
-  for (const v1::Protocol& protocol : response.protocols()) {
-    if (protocol.id() == config.protocol) return protocol;
-    ids.push_back(protocol.id());
-  }
-  LogError(absl::StrCat("Protocol not found: ", config.protocol,
-                        "; lilacd has: ", absl::StrJoin(ids, ", ")));
-  return std::nullopt;
+  return protocol;
 }
 
 std::string BuildBackendConfig(const ShimConfig& config,

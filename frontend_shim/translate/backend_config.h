@@ -5,15 +5,24 @@
 #include <optional>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "frontend_shim/config/shim_config.h"
 #include "grpcpp/channel.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "grpcpp/client_context.h"
+#include "protos/lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
-// The configured protocol as lilacd describes it; nullopt (and a log line)
-// when lilacd does not know it or cannot be asked, and for "any".
-std::optional<v1::Protocol> DescribeProtocol(
+// lilacd's description of protocol `id`: NOT_FOUND (naming the installed
+// ones) when lilacd does not have it, UNAVAILABLE when it could not be asked.
+absl::StatusOr<v1::Protocol> FetchProtocol(v1::Lilac::StubInterface& stub,
+                                           grpc::ClientContext* context,
+                                           const std::string& id);
+
+// The configured protocol as lilacd describes it at start (within 5 s):
+// FAILED_PRECONDITION for "any", otherwise as FetchProtocol (and a log
+// line).
+absl::StatusOr<v1::Protocol> DescribeProtocol(
     const std::shared_ptr<grpc::Channel>& channel, const ShimConfig& config);
 
 // The BACKEND_CONFIG text (§4.2): needPassword from the protocol,

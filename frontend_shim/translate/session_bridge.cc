@@ -418,6 +418,24 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     }
     request.set_protocol(login.legacyname().substr(0, dot));
     request.set_username(login.legacyname().substr(dot + 1));
+    // Nothing to check [purple] against at start with "any": here, once
+    // per protocol.
+    if (options_.settings_check != nullptr) {
+      CallContext context = Context();
+      context->set_wait_for_ready(true);
+      const absl::Status checked = options_.settings_check->CheckWith(
+          *stub_, context.get(), request.protocol());
+      if (!checked.ok()) {
+        LogWarning(absl::StrCat("login of ", login.user(),
+                                " refused: ", checked.message()));
+        pbnetwork::Disconnected disconnected;
+        disconnected.set_user(login.user());
+        disconnected.set_error(pbnetwork::CONNECTION_ERROR_INVALID_SETTINGS);
+        disconnected.set_message(std::string(checked.message()));
+        Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
+        return;
+      }
+    }
   } else {
     request.set_protocol(options_.protocol);
     request.set_username(login.legacyname());
@@ -452,10 +470,17 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
   for (const auto& [key, value] : options_.purple_settings) {
     (*request.mutable_settings())[key] = value;
   }
-  request.set_ignore_unknown_settings(true);
+  // Plugins read settings they never declare (API keys...).
+  request.set_undeclared_settings_as_strings(true);
+  // As upstream: the user's settings are account strings, set before
+  // [purple] (which wins on a shared key).
+  for (const auto& [key, value] : login.settings().value()) {
+    if (!key.empty()) (*request.mutable_account_strings())[key] = value;
+  }
   if (options_.proxy) *request.mutable_proxy() = *options_.proxy;
   LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
-                       " on ", request.protocol()));
+                       " on ", request.protocol(), " (",
+                       request.account_strings_size(), " per-user settings)"));
   v1::LoginResponse response;
   CallContext context = Context();
   // A (remote) lilacd that is restarting gets until the deadline to come
@@ -488,9 +513,12 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
       fresh.push_back(key);
     }
   }
+  // Only per-user settings are left out now: declared keys whose value does
+  // not fit the option's type.
   if (!fresh.empty()) {
-    LogWarning(absl::StrCat("[purple] keys unknown to ", request.protocol(),
-                            ", ignored: ", absl::StrJoin(fresh, ", ")));
+    LogWarning(
+        absl::StrCat("per-user settings that do not fit ", request.protocol(),
+                     "'s options, left out: ", absl::StrJoin(fresh, ", ")));
   }
 }
 

@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "frontend_shim/translate/event_translator.h"
+#include "frontend_shim/translate/purple_settings_check.h"
 #include "frontend_shim/translate/user_queues.h"
 #include "frontend_shim/translate/user_state.h"
 #include "frontend_shim/web_storage/web_storage.h"
@@ -37,6 +38,9 @@ class SessionBridge {
     std::string protocol;
     // [purple] settings, passed to every login as text.
     std::map<std::string, std::string> purple_settings;
+    // With protocol "any": checks [purple] against each LOGIN's protocol
+    // (once per protocol) and refuses logins it does not fit. Not owned.
+    PurpleSettingsCheck* settings_check = nullptr;
     std::string request_contact = "lilac-requests";
     absl::Duration rpc_timeout = absl::Seconds(20);
     bool enable_remove_buddy = false;

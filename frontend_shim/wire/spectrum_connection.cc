@@ -103,6 +103,14 @@ void SpectrumConnection::AnswerPing() {
   Send(wrapper).IgnoreError();
 }
 
+void SpectrumConnection::Stop(const std::string& why) {
+  absl::MutexLock lock(&stop_mutex_);
+  if (!stop_reason_.empty()) return;
+  stop_reason_ = why;
+  // Wakes the reader with an end of file; the writing side stays open.
+  shutdown(fd_, SHUT_RD);
+}
+
 std::string SpectrumConnection::Run(
     const std::function<void(pbnetwork::WrapperMessage)>& on_frame) {
   FrameDecoder decoder(options_.max_frame_size);
@@ -127,7 +135,11 @@ std::string SpectrumConnection::Run(
     const ssize_t n = recv(fd_, buffer, sizeof(buffer), 0);
     if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
     if (n < 0) return absl::StrCat("reading failed: ", std::strerror(errno));
-    if (n == 0) return "Spectrum closed the connection";
+    if (n == 0) {
+      absl::MutexLock lock(&stop_mutex_);
+      if (!stop_reason_.empty()) return stop_reason_;
+      return "Spectrum closed the connection";
+    }
     FrameDecoder::Output output =
         decoder.Feed(absl::string_view(buffer, static_cast<size_t>(n)));
     for (const std::string& error : output.errors) LogError(error);

@@ -39,6 +39,8 @@ class SpectrumConnection {
   // Returns why it stopped.
   std::string Run(
       const std::function<void(pbnetwork::WrapperMessage)>& on_frame);
+  // Makes Run return `why` (from any thread); frames can still be sent.
+  void Stop(const std::string& why);
 
  private:
   explicit SpectrumConnection(int fd, Options options)
@@ -49,6 +51,8 @@ class SpectrumConnection {
   const Options options_;
   absl::Mutex write_mutex_;
   bool broken_ ABSL_GUARDED_BY(write_mutex_) = false;
+  absl::Mutex stop_mutex_;
+  std::string stop_reason_ ABSL_GUARDED_BY(stop_mutex_);
   long initial_resident_kib_ = 0;
 };
 

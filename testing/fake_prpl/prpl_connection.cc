@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "testing/fake_prpl/prpl_flavor.h"
 #include "testing/fake_prpl/prpl_incoming.h"
 
@@ -78,6 +79,16 @@ void FakeConnection::OnConnected(gpointer data, gint fd, const gchar* error) {
   login.set_replay_unread(
       Flavor().facebook &&
       purple_account_get_bool(account, "show-unread", TRUE));
+  // Undeclared, as real plugins read some settings (see fake_network.proto).
+  const char* report =
+      purple_account_get_string(account, "report-strings", nullptr);
+  for (absl::string_view key :
+       absl::StrSplit(report ? report : "", ',', absl::SkipEmpty())) {
+    const std::string name(key);
+    const char* value =
+        purple_account_get_string(account, name.c_str(), nullptr);
+    if (value != nullptr) (*login.mutable_account_strings())[name] = value;
+  }
   self->Send(frame);
 }
 

@@ -123,6 +123,63 @@ TEST_F(LoginTest, UnknownSettingsCanBeIgnoredAndAreListed) {
           .ok());
 }
 
+TEST_F(LoginTest, UndeclaredSettingsAndAccountStringsReachThePlugin) {
+  CreateAccount("alice");
+  v1::LoginRequest request;
+  request.set_session("alice");
+  request.set_protocol("prpl-fake");
+  request.set_username("alice");
+  request.set_password("secret");
+  request.set_undeclared_settings_as_strings(true);
+  auto& settings = *request.mutable_settings();
+  settings["server"] = network_->network_host();
+  settings["port"] = std::to_string(network_->network_port());
+  settings["api-key"] = "K3Y";
+  settings["report-strings"] = "api-key,token,shared";
+  settings["shared"] = "from settings";
+  auto& strings = *request.mutable_account_strings();
+  strings["token"] = "t0k";
+  strings["shared"] = "from account_strings";
+  strings["port"] = "not a number";  // `settings` has it: not even parsed
+  v1::LoginResponse response;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, request, &response).ok());
+  EXPECT_THAT(response.ignored_settings(), ::testing::ElementsAre());
+  EXPECT_THAT(response.undeclared_settings(),
+              ::testing::UnorderedElementsAre("api-key", "report-strings",
+                                              "shared", "token"));
+  ASSERT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
+  absl::StatusOr<fake::v1::ClientFrame> login =
+      WaitForClientFrame("alice", fake::v1::ClientFrame::kLogin);
+  ASSERT_TRUE(login.ok()) << login.status();
+  EXPECT_THAT(
+      login->login().account_strings(),
+      ::testing::UnorderedElementsAre(
+          ::testing::Pair("api-key", "K3Y"), ::testing::Pair("token", "t0k"),
+          ::testing::Pair("shared", "from settings")));
+}
+
+TEST_F(LoginTest, AccountStringsOfDeclaredOptionsAreTyped) {
+  CreateAccount("alice");
+  v1::LoginRequest request;
+  request.set_session("alice");
+  request.set_protocol("prpl-fake");
+  request.set_username("alice");
+  request.set_password("secret");
+  (*request.mutable_settings())["server"] = network_->network_host();
+  (*request.mutable_account_strings())["port"] =
+      std::to_string(network_->network_port());
+  (*request.mutable_account_strings())["colour"] = "blue";
+  v1::LoginResponse response;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, request, &response).ok());
+  // A declared int given as an account string is typed: the port is used.
+  EXPECT_THAT(response.undeclared_settings(), ::testing::ElementsAre("colour"));
+  EXPECT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
+}
+
 TEST_F(LoginTest, LoginIsIdempotentPerKeyAndAnAccountHasOneKey) {
   LoginConnected("alice", "alice");
   absl::StatusOr<v1::LoginResponse> again = Login("alice", "alice");
