@@ -3,6 +3,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "backend/host/c_string.h"
+#include "backend/host/ui_ops.h"
 
 namespace lilac {
 
@@ -31,6 +32,74 @@ PurpleConversation* FindChat(LoopSession* session, const std::string& room) {
     }
   }
   return nullptr;
+}
+
+std::vector<std::string> RoomsBeingJoined(LoopSession* session) {
+  std::vector<std::string> rooms;
+  const gint64 now = g_get_monotonic_time();
+  for (const auto& [room, state] : session->rooms) {
+    if (!state.joined && !state.leaving && state.join_started != 0 &&
+        now - state.join_started <= kJoinInProgressMicros) {
+      rooms.push_back(room);
+    }
+  }
+  return rooms;
+}
+
+namespace {
+
+// purple_normalize returns a static buffer: copy it before the next call.
+std::string Normalized(PurpleAccount* account, const std::string& name) {
+  return OrEmpty(purple_normalize(account, name.c_str()));
+}
+
+// The protocol's own name for a room from its join components (XMPP:
+// room@server), or "".
+std::string ChatNameOf(PurpleAccount* account, const JoinedRoom& room) {
+  PurplePlugin* plugin =
+      purple_find_prpl(purple_account_get_protocol_id(account));
+  PurplePluginProtocolInfo* info =
+      plugin ? PURPLE_PLUGIN_PROTOCOL_INFO(plugin) : nullptr;
+  if (info == nullptr || info->get_chat_name == nullptr) return "";
+  GHashTable* components =
+      g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+  for (const auto& [key, value] : room.components) {
+    g_hash_table_replace(components, g_strdup(key.c_str()),
+                         g_strdup(value.c_str()));
+  }
+  char* name = info->get_chat_name(components);
+  g_hash_table_destroy(components);
+  std::string result = OrEmpty(name);
+  g_free(name);
+  return result;
+}
+
+}  // namespace
+
+std::string RoomBeingJoined(LoopSession* session, const std::string& name) {
+  if (name.empty()) return "";
+  const std::string wanted = Normalized(session->account, name);
+  for (const std::string& room : RoomsBeingJoined(session)) {
+    const std::string chat_name =
+        ChatNameOf(session->account, session->rooms[room]);
+    if (Normalized(session->account, room) == wanted ||
+        (!chat_name.empty() &&
+         Normalized(session->account, chat_name) == wanted)) {
+      return room;
+    }
+  }
+  return "";
+}
+
+bool AnyRoomOpened(LoopSession* session,
+                   const std::vector<std::string>& rooms) {
+  for (const std::string& room : rooms) {
+    auto known = session->rooms.find(room);
+    if (known != session->rooms.end() && known->second.joined) return true;
+    PurpleConversation* conv = FindChat(session, room);
+    if (conv != nullptr && IsAnnouncingJoin(conv)) return true;
+  }
+  return false;
 }
 
 // libpurple gives no reason with "chat-join-failed"; plugins describe the error

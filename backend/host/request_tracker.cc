@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "backend/host/c_string.h"
+#include "backend/host/chat_rooms.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/settings.h"
 
@@ -25,6 +26,16 @@ struct RequestTracker::Pending {
   PurpleRequestFields* fields = nullptr;       // KIND_FIELDS; ours to destroy
   v1::RequestClosed::Reason closing_reason =
       v1::RequestClosed::REASON_CLOSED_BY_PLUGIN;
+  // KIND_ACTION asked while lilac joins rooms of this account: the room it
+  // names, or (it names no conversation and nobody) the rooms being joined
+  // then. Such a question is held back and, if it is about that join,
+  // answered with its default action.
+  std::string join_room;
+  std::vector<std::string> joins_then;
+  int default_action = 0;
+  v1::RequestOpened held;
+  // Never shown to the client: closes without a RequestClosed.
+  bool silent = false;
 };
 
 namespace {
@@ -274,6 +285,20 @@ struct RequestUiOpsAccess {
       pending->actions.push_back(callback);
     }
     event.set_default_action(default_action);
+    pending->default_action = default_action;
+    if (LoopSession* session = pending->session) {
+      // prpl-jabber asks whether to configure a room it has just created,
+      // before the room's conversation exists, so with no conversation and
+      // nobody named.
+      if (conv != nullptr) {
+        pending->join_room = RoomBeingJoined(
+            session, OrEmpty(purple_conversation_get_name(conv)));
+      } else if (who != nullptr) {
+        pending->join_room = RoomBeingJoined(session, who);
+      } else {
+        pending->joins_then = RoomsBeingJoined(session);
+      }
+    }
     return Open(std::move(pending), std::move(event));
   }
 
@@ -419,9 +444,58 @@ RequestTracker::Pending* RequestTracker::Open(std::unique_ptr<Pending> pending,
   }
   event.set_request_id(raw->id);
   event.set_kind(raw->kind);
+  if (!raw->join_room.empty() || !raw->joins_then.empty()) {
+    // Decided once the plugin has the handle: answering inside its
+    // purple_request_action call is unsafe (prpl-jabber stores the handle it
+    // returns after the call, and closes it later).
+    raw->silent = true;
+    raw->held = std::move(event);
+    g_idle_add(
+        [](gpointer data) -> gboolean {
+          if (RequestTracker* tracker = Tracker()) {
+            tracker->DecideJoinQuestion(GPOINTER_TO_SIZE(data));
+          }
+          return G_SOURCE_REMOVE;
+        },
+        GSIZE_TO_POINTER(raw->id));
+    return raw;
+  }
   *wrapper.mutable_request_opened() = std::move(event);
   PurpleSessions::Get()->Emit(raw->session, std::move(wrapper));
   return raw;
+}
+
+void RequestTracker::DecideJoinQuestion(uint64_t id) {
+  auto it = open_.find(id);
+  if (it == open_.end()) return;
+  Pending* pending = it->second.get();
+  // A question naming no room is about the join if one of the rooms being
+  // joined opened in the same dispatch (prpl-jabber opens the room right after
+  // asking).
+  const bool about_join = !pending->join_room.empty() ||
+                          AnyRoomOpened(pending->session, pending->joins_then);
+  const int index = pending->default_action;
+  if (about_join && index >= 0 &&
+      index < static_cast<int>(pending->actions.size())) {
+    purple_debug_info("lilac",
+                      "\"%s\" is about a room being joined: answered with "
+                      "its default action %d\n",
+                      pending->held.title().c_str(), index);
+    if (PurpleRequestActionCb action = pending->actions[index]) {
+      action(pending->user_data, index);
+    }
+    // The callback may have closed the request itself.
+    it = open_.find(id);
+    if (it != open_.end()) {
+      Close(it->second.get(), v1::RequestClosed::REASON_ANSWERED);
+    }
+    return;
+  }
+  // A question for the person after all.
+  pending->silent = false;
+  v1::Event event;
+  *event.mutable_request_opened() = std::move(pending->held);
+  PurpleSessions::Get()->Emit(pending->session, std::move(event));
 }
 
 void RequestTracker::OnClosedByLibpurple(void* ui_handle) {
@@ -432,7 +506,7 @@ void RequestTracker::OnClosedByLibpurple(void* ui_handle) {
     if (pending->session != nullptr &&
         pending->session->invitation_requests.erase(pending->id) > 0) {
       // Invitations are not requests to the client: nothing to report.
-    } else if (pending->session != nullptr) {
+    } else if (pending->session != nullptr && !pending->silent) {
       v1::Event event;
       event.mutable_request_closed()->set_request_id(pending->id);
       event.mutable_request_closed()->set_reason(pending->closing_reason);
@@ -458,7 +532,8 @@ void RequestTracker::Close(Pending* pending, v1::RequestClosed::Reason reason) {
 absl::StatusOr<RequestTracker::Pending*> RequestTracker::FindOpen(
     LoopSession* session, uint64_t id) {
   auto it = open_.find(id);
-  if (it == open_.end() || it->second->session != session) {
+  if (it == open_.end() || it->second->session != session ||
+      it->second->silent) {
     return absl::NotFoundError(
         absl::StrCat("no open request ", id, " in session ", session->key,
                      " (it may have been answered, cancelled or closed)"));

@@ -40,6 +40,9 @@ class RequestTracker {
   friend struct RequestUiOpsAccess;
   Pending* Open(std::unique_ptr<Pending> pending, v1::RequestOpened event);
   void OnClosedByLibpurple(void* ui_handle);
+  // Answers a held question about a join with its default action, or shows it
+  // to the client.
+  void DecideJoinQuestion(uint64_t id);
   absl::StatusOr<Pending*> FindOpen(LoopSession* session, uint64_t id);
   void Close(Pending* pending, v1::RequestClosed::Reason reason);
 

@@ -355,6 +355,21 @@ void NetworkModel::HandleLoggedIn(ConnectionId id, Session& session,
       account.info.set_nickname(frame.set_nickname().nickname());
       break;
     case v1::ClientFrame::kAnswerQuestion:
+      if (auto held =
+              session.held_joins.find(frame.answer_question().question_id());
+          held != session.held_joins.end()) {
+        const v1::JoinRoom join = held->second;
+        session.held_joins.erase(held);
+        if (!frame.answer_question().cancelled()) {
+          HandleJoinRoom(id, session, join, /*answered=*/true);
+          break;
+        }
+        v1::RoomJoinFailed& failed = *reply.mutable_room_join_failed();
+        failed.set_room(join.room());
+        failed.set_message("The join was cancelled");
+        Send(id, reply);
+        break;
+      }
       if (!session.open_questions.erase(
               frame.answer_question().question_id())) {
         SendError(id, v1::PROTOCOL_ERROR_CODE_UNKNOWN_QUESTION,
@@ -397,7 +412,7 @@ void NetworkModel::HandleLoggedIn(ConnectionId id, Session& session,
 }
 
 void NetworkModel::HandleJoinRoom(ConnectionId id, Session& session,
-                                  const v1::JoinRoom& join) {
+                                  const v1::JoinRoom& join, bool answered) {
   v1::ServerFrame reply;
   auto fail = [&](v1::RoomJoinError error, const std::string& message) {
     v1::RoomJoinFailed& failed = *reply.mutable_room_join_failed();
@@ -416,6 +431,17 @@ void NetworkModel::HandleJoinRoom(ConnectionId id, Session& session,
   if (!room.spec.password().empty() &&
       room.spec.password() != join.password()) {
     fail(v1::ROOM_JOIN_ERROR_WRONG_PASSWORD, "Incorrect room password");
+    return;
+  }
+  if (room.spec.has_join_question() && !answered &&
+      room.members.count(id) == 0) {
+    v1::ServerFrame asked;
+    v1::Question& question = *asked.mutable_question();
+    question = room.spec.join_question();
+    question.set_question_id(absl::StrCat("join-", next_id_++));
+    question.set_room(join.room());
+    session.held_joins[question.question_id()] = join;
+    Send(id, asked);
     return;
   }
   const std::string nick = join.nick().empty() ? session.account : join.nick();

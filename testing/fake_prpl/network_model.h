@@ -88,6 +88,8 @@ class NetworkModel : public ConnectionHandler {
     bool replay_unread = false;
     std::string second_factor_question;  // pending 2FA question id
     std::set<std::string> open_questions;
+    // Joins waiting for the answer to their room's join question, by its id.
+    std::map<std::string, v1::JoinRoom> held_joins;
   };
   // A file the network sends a client (InjectFile), waiting for its accept.
   struct InjectedFile {
@@ -119,8 +121,9 @@ class NetworkModel : public ConnectionHandler {
   void HandleLoggedIn(ConnectionId id, Session& session,
                       const v1::ClientFrame& frame)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // `answered`: the room's join question was answered; join now.
   void HandleJoinRoom(ConnectionId id, Session& session,
-                      const v1::JoinRoom& join)
+                      const v1::JoinRoom& join, bool answered = false)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void HandleAnswer(ConnectionId id, Session& session,
                     const v1::AnswerQuestion& answer)

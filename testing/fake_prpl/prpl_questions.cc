@@ -1,6 +1,7 @@
 // Questions from the server, asked through libpurple's request API
 // (purple_request_input / _action / _fields); each answer, or a cancel, goes
-// back to the server as an answer_question frame.
+// back to the server as an answer_question frame. A question about a room names
+// it as the request's `who`.
 #include <string>
 
 #include "testing/fake_prpl/prpl_incoming.h"
@@ -76,8 +77,8 @@ void* RequestInput(FakeConnection& connection, PendingQuestion* pending) {
       connection.gc(), OrNull(question.title()), OrNull(question.primary()),
       OrNull(question.secondary()), OrNull(question.input().default_value()),
       FALSE, question.input().masked(), nullptr, "OK", G_CALLBACK(OnInput),
-      "Cancel", G_CALLBACK(OnCancel), connection.account(), nullptr, nullptr,
-      pending);
+      "Cancel", G_CALLBACK(OnCancel), connection.account(),
+      OrNull(question.room()), nullptr, pending);
 }
 
 // purple_request_action takes its buttons as varargs; up to four are offered.
@@ -92,24 +93,25 @@ void* RequestAction(FakeConnection& connection, PendingQuestion* pending) {
   const char* secondary = OrNull(question.secondary());
   const int fallback = question.action().default_action();
   PurpleAccount* account = connection.account();
+  const char* who = OrNull(question.room());
   switch (actions.size()) {
     case 1:
       return purple_request_action(connection.gc(), title, primary, secondary,
-                                   fallback, account, nullptr, nullptr, pending,
-                                   1, label(0), callback);
+                                   fallback, account, who, nullptr, pending, 1,
+                                   label(0), callback);
     case 2:
       return purple_request_action(connection.gc(), title, primary, secondary,
-                                   fallback, account, nullptr, nullptr, pending,
-                                   2, label(0), callback, label(1), callback);
+                                   fallback, account, who, nullptr, pending, 2,
+                                   label(0), callback, label(1), callback);
     case 3:
       return purple_request_action(connection.gc(), title, primary, secondary,
-                                   fallback, account, nullptr, nullptr, pending,
-                                   3, label(0), callback, label(1), callback,
+                                   fallback, account, who, nullptr, pending, 3,
+                                   label(0), callback, label(1), callback,
                                    label(2), callback);
     default:
       return purple_request_action(connection.gc(), title, primary, secondary,
-                                   fallback, account, nullptr, nullptr, pending,
-                                   4, label(0), callback, label(1), callback,
+                                   fallback, account, who, nullptr, pending, 4,
+                                   label(0), callback, label(1), callback,
                                    label(2), callback, label(3), callback);
   }
 }
@@ -153,8 +155,8 @@ void* RequestFields(FakeConnection& connection, PendingQuestion* pending) {
   return purple_request_fields(
       connection.gc(), OrNull(question.title()), OrNull(question.primary()),
       OrNull(question.secondary()), fields, "OK", G_CALLBACK(OnFields),
-      "Cancel", G_CALLBACK(OnFieldsCancel), connection.account(), nullptr,
-      nullptr, pending);
+      "Cancel", G_CALLBACK(OnFieldsCancel), connection.account(),
+      OrNull(question.room()), nullptr, pending);
 }
 
 }  // namespace
