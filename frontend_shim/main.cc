@@ -3,7 +3,9 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -15,9 +17,13 @@
 #include "backend/server/lilac_server.h"
 #include "frontend_shim/config/command_line.h"
 #include "frontend_shim/config/shim_config.h"
+#include "frontend_shim/config/spectrum_prefs.h"
 #include "frontend_shim/log.h"
 #include "frontend_shim/translate/backend_config.h"
+#include "frontend_shim/translate/late_settings_check.h"
 #include "frontend_shim/translate/login_proxy.h"
+#include "frontend_shim/translate/plugin_loader.h"
+#include "frontend_shim/translate/purple_settings_check.h"
 #include "frontend_shim/translate/session_bridge.h"
 #include "frontend_shim/wire/spectrum_connection.h"
 #include "grpcpp/create_channel.h"
@@ -95,8 +101,36 @@ int Run(int argc, char** argv) {
     LogInfo(absl::StrCat("using the remote lilacd at ", config->lilacd));
   }
 
-  const std::string backend_config =
-      BuildBackendConfig(*config, DescribeProtocol(channel, *config));
+  // Plugins that are not protocols (message carbons...): those named in the
+  // config and those the upstream backend would load from prefs.xml.
+  std::vector<std::string> plugins = config->load_plugins;
+  const std::string prefs = absl::StrCat(
+      config->working_dir.empty() ? "." : config->working_dir, "/prefs.xml");
+  if (absl::StatusOr<std::vector<std::string>> saved = ReadLoadedPlugins(prefs);
+      !saved.ok()) {
+    LogWarning(absl::StrCat("plugins of prefs.xml not loaded: ",
+                            saved.status().message()));
+  } else {
+    plugins.insert(plugins.end(), saved->begin(), saved->end());
+  }
+  LoadPlugins(channel, plugins);
+
+  // The [purple] settings are checked against the protocol before anyone
+  // logs in: an ill-typed key is the operator's error at start. With
+  // "any", at each user's LOGIN; with a remote lilacd not up yet, when it
+  // first answers.
+  PurpleSettingsCheck settings_check(config->purple_settings);
+  const absl::StatusOr<v1::Protocol> protocol =
+      DescribeProtocol(channel, *config);
+  if (protocol.ok()) {
+    if (absl::Status checked = settings_check.Check(*protocol); !checked.ok()) {
+      LogError("refusing to start: fix [purple] in the config file");
+      return 1;
+    }
+  }
+  const std::string backend_config = BuildBackendConfig(
+      *config,
+      protocol.ok() ? std::optional<v1::Protocol>(*protocol) : std::nullopt);
 
   SpectrumConnection::Options connection_options;
   connection_options.host = config->spectrum_host;
@@ -139,6 +173,9 @@ int Run(int argc, char** argv) {
   bridge_options.web_maximgsize = config->web_maximgsize;
   bridge_options.proxy = LoginProxy(config->proxy);
   bridge_options.hold_network_when_behind = server != nullptr;
+  if (config->protocol == "any") {
+    bridge_options.settings_check = &settings_check;
+  }
   LogInfo(DescribeProxy(config->proxy));
   if (config->web_directory.empty() != config->web_url.empty()) {
     LogWarning(
@@ -146,18 +183,33 @@ int Run(int argc, char** argv) {
         "service.web_url; images are sent as text notes");
   }
   std::string why;
+  std::atomic<bool> settings_invalid{false};
   {
     SessionBridge bridge(channel, bridge_options,
                          [spectrum](const pbnetwork::WrapperMessage& frame) {
                            absl::Status sent = spectrum->Send(frame);
                            if (!sent.ok()) LogError(sent.message());
                          });
+    std::unique_ptr<LateSettingsCheck> late_check;
+    if (absl::IsUnavailable(protocol.status())) {
+      late_check = std::make_unique<LateSettingsCheck>(
+          channel, config->protocol, &settings_check,
+          [spectrum, &settings_invalid](absl::Status) {
+            settings_invalid = true;
+            spectrum->Stop("invalid [purple] settings");
+          });
+    }
     why = spectrum->Run([&bridge](pbnetwork::WrapperMessage frame) {
       bridge.Enqueue(std::move(frame));
     });
     LogInfo(absl::StrCat("stopping: ", why));
+    late_check.reset();
   }
   server.reset();
+  if (settings_invalid) {
+    LogError("stopped: fix [purple] in the config file");
+    return 1;
+  }
   LogInfo("stopped");
   return 0;
 }

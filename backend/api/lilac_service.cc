@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/api/event_stream.h"
+#include "backend/host/plugin_catalog.h"
 #include "backend/host/protocol_catalog.h"
 #include "google/protobuf/descriptor.h"
 
@@ -13,6 +14,8 @@ LilacService::LilacService(PurpleHost* host, PurpleSessions* sessions,
                            SessionRegistry* registry)
     : host_(host), sessions_(sessions), registry_(registry) {
   Serve("ListProtocols", &LilacService::OnListProtocols);
+  Serve("ListPlugins", &LilacService::OnListPlugins);
+  Serve("LoadPlugin", &LilacService::OnLoadPlugin);
   Serve("ListSessions", &LilacService::OnListSessions);
   Serve("GetSession", &LilacService::OnGetSession);
   Serve("GetUserInfo", &LilacService::OnGetUserInfo);
@@ -88,6 +91,25 @@ void LilacService::OnListProtocols(const v1::ListProtocolsRequest&,
     }
     reply(response);
   });
+}
+
+void LilacService::OnListPlugins(const v1::ListPluginsRequest&,
+                                 Reply<v1::ListPluginsResponse> reply) {
+  host_->Post([reply](const lilac::OnLoop& loop) {
+    v1::ListPluginsResponse response;
+    for (v1::Plugin& plugin : ListInstalledPlugins(loop)) {
+      *response.add_plugins() = std::move(plugin);
+    }
+    reply(response);
+  });
+}
+
+void LilacService::OnLoadPlugin(const v1::LoadPluginRequest& request,
+                                Reply<v1::LoadPluginResponse> reply) {
+  RunOnLoop(request, reply,
+            [](const lilac::OnLoop& loop, const v1::LoadPluginRequest& r) {
+              return lilac::LoadPlugin(loop, r.plugin());
+            });
 }
 
 void LilacService::OnListSessions(const v1::ListSessionsRequest&,

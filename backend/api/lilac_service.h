@@ -71,6 +71,10 @@ class LilacService final : public v1::Lilac::CallbackService {
 
   void OnListProtocols(const v1::ListProtocolsRequest& request,
                        Reply<v1::ListProtocolsResponse> reply);
+  void OnListPlugins(const v1::ListPluginsRequest& request,
+                     Reply<v1::ListPluginsResponse> reply);
+  void OnLoadPlugin(const v1::LoadPluginRequest& request,
+                    Reply<v1::LoadPluginResponse> reply);
   void OnListSessions(const v1::ListSessionsRequest& request,
                       Reply<v1::ListSessionsResponse> reply);
   void OnGetSession(const v1::GetSessionRequest& request,

@@ -66,6 +66,14 @@ absl::Status Validate(const v1::LoginRequest& r) {
       return s;
     }
   }
+  for (const auto& [key, value] : r.account_strings()) {
+    if (absl::Status s =
+            All({Name("account_strings key", key),
+                 Text(("account_strings[" + key + "]").c_str(), value)});
+        !s.ok()) {
+      return s;
+    }
+  }
   if (r.has_proxy() && r.proxy().type() != v1::Proxy::TYPE_NONE &&
       r.proxy().type() != v1::Proxy::TYPE_UNSPECIFIED) {
     if (absl::Status s = Name("proxy.host", r.proxy().host()); !s.ok()) {
@@ -76,6 +84,10 @@ absl::Status Validate(const v1::LoginRequest& r) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status Validate(const v1::LoadPluginRequest& r) {
+  return Name("plugin", r.plugin());
 }
 
 absl::Status Validate(const v1::LogoutRequest& r) {

@@ -17,6 +17,7 @@ constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
 
 absl::Status Validate(const v1::LoginRequest& request);
+absl::Status Validate(const v1::LoadPluginRequest& request);
 absl::Status Validate(const v1::LogoutRequest& request);
 absl::Status Validate(const v1::GetSessionRequest& request);
 absl::Status Validate(const v1::SetStatusRequest& request);

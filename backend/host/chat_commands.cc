@@ -3,8 +3,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
+#include "backend/host/contact_names.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/request_tracker.h"
@@ -177,6 +179,7 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
   for (const auto& [key, value] : components) {
     g_hash_table_replace(table, g_strdup(key.c_str()), g_strdup(value.c_str()));
   }
+  room.join_started = g_get_monotonic_time();
   serv_join_chat(gc, table);
   g_hash_table_destroy(table);
   return absl::OkStatus();
@@ -244,6 +247,11 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
   }
   const std::string html =
       request.html().empty() ? TextToHtml(request.text()) : request.html();
+  // Before the send: IRC writes its local echo from inside it.
+  (*session)->own_sends.Note(
+      {true, NormalizedName((*session)->account,
+                            OrEmpty(purple_conversation_get_name(conv)))},
+      HtmlToText(html.c_str()), request.client_message_id(), absl::Now());
   const int result =
       serv_chat_send(purple_conversation_get_gc(conv),
                      purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),

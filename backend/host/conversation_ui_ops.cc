@@ -3,8 +3,10 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
+#include "backend/host/contact_names.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/ui_ops.h"
@@ -32,10 +34,28 @@ bool SplitRoomMember(LoopSession* session, const std::string& name,
   return true;
 }
 
+// Whether a write flagged SEND is the echo of what this session handed the
+// plugin; otherwise the account sent it from another client. Backlog of our
+// own messages (DELAYED) is never an echo.
+bool IsOurOwnSend(LoopSession* session, PurpleConversation* conv, bool chat,
+                  const std::string& text, PurpleMessageFlags flags,
+                  std::string* client_message_id) {
+  if (!(flags & PURPLE_MESSAGE_SEND) || (flags & PURPLE_MESSAGE_DELAYED)) {
+    return false;
+  }
+  const OwnSends::Conversation to{
+      chat, NormalizedName(session->account,
+                           OrEmpty(purple_conversation_get_name(conv)))};
+  return session->own_sends.Take(to, text, absl::Now(), client_message_id);
+}
+
 void WriteIm(PurpleConversation* conv, const char* who, const char* message,
              PurpleMessageFlags flags, time_t mtime) {
   LoopSession* session = SessionOf(conv);
-  if (session == nullptr || IsEchoOfOurSend(flags)) return;
+  if (session == nullptr) return;
+  const std::string text = HtmlToText(message);
+  // The client knows what it sent: echoes of one-to-one sends are no events.
+  if (IsOurOwnSend(session, conv, false, text, flags, nullptr)) return;
   const std::string partner = OrEmpty(purple_conversation_get_name(conv));
   v1::Event event;
   std::string room, nickname;
@@ -44,7 +64,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
     v1::ChatMessageReceived* received = event.mutable_chat_message_received();
     received->set_room(room);
     received->set_from_nickname(nickname);
-    received->set_text(HtmlToText(message));
+    received->set_text(text);
     received->set_html(OrEmpty(message));
     SetTimestamp(mtime, received->mutable_time());
     *received->mutable_flags() = ToMessageFlags(flags);
@@ -56,19 +76,33 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
     return;
   }
   v1::MessageReceived* received = event.mutable_message_received();
-  // For a message we sent from another client, the partner is the one it went
-  // to.
-  received->set_from(partner);
+  // The contact on the buddy list, not one entry per device. For a message we
+  // sent from another client, the partner is the one it went to.
+  ContactAndResource sender = SplitResource(session->account, partner);
+  if (sender.resource.empty() && who != nullptr) {
+    // The conversation may be named by the contact, the writer by the device.
+    ContactAndResource writer = SplitResource(session->account, who);
+    if (writer.contact == sender.contact) sender.resource = writer.resource;
+  }
+  received->set_from(sender.contact);
+  received->set_resource(sender.resource);
   if (!(flags & PURPLE_MESSAGE_SEND)) {
-    PurpleBuddy* buddy = purple_find_buddy(session->account, partner.c_str());
+    PurpleBuddy* buddy =
+        purple_find_buddy(session->account, sender.contact.c_str());
     const char* alias = buddy ? purple_buddy_get_alias_only(buddy) : nullptr;
-    if (alias == nullptr && who != nullptr && partner != who) alias = who;
+    if (alias == nullptr && who != nullptr && partner != who &&
+        SplitResource(session->account, who).contact != sender.contact) {
+      alias = who;
+    }
     received->set_alias(OrEmpty(alias));
   }
-  received->set_text(HtmlToText(message));
+  received->set_text(text);
   received->set_html(OrEmpty(message));
   SetTimestamp(mtime, received->mutable_time());
   *received->mutable_flags() = ToMessageFlags(flags);
+  // Ours, but not sent through this lilacd: a carbon.
+  received->mutable_flags()->set_sent_by_us_elsewhere(flags &
+                                                      PURPLE_MESSAGE_SEND);
   for (auto& image : ResolveInlineImages(message)) {
     *received->add_images() = std::move(image);
   }
@@ -78,22 +112,53 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
 void WriteChat(PurpleConversation* conv, const char* who, const char* message,
                PurpleMessageFlags flags, time_t mtime) {
   LoopSession* session = SessionOf(conv);
-  // libpurple marks messages from our own nick SEND: plugins that echo our room
-  // messages (Facebook, XMPP MUC) are suppressed by the same rule as IMs.
-  if (session == nullptr || IsEchoOfOurSend(flags)) return;
+  if (session == nullptr) return;
+  const std::string text = HtmlToText(message);
   v1::Event event;
   v1::ChatMessageReceived* received = event.mutable_chat_message_received();
+  // libpurple marks messages from our own nick SEND. Our own room message is
+  // passed on once, as the room shows it: the server's reflection (XMPP) or
+  // the plugin's local echo where nothing is reflected (IRC, Facebook). Chat
+  // clients show a sent room message only when it comes back.
+  std::string client_message_id;
+  const bool ours =
+      IsOurOwnSend(session, conv, true, text, flags, &client_message_id);
   received->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
   received->set_from_nickname(OrEmpty(who));
-  received->set_text(HtmlToText(message));
+  received->set_text(text);
   received->set_html(OrEmpty(message));
   SetTimestamp(mtime, received->mutable_time());
   *received->mutable_flags() = ToMessageFlags(flags);
+  received->mutable_flags()->set_sent_by_us(ours);
+  received->mutable_flags()->set_sent_by_us_elsewhere(
+      !ours && (flags & PURPLE_MESSAGE_SEND));
+  received->set_client_message_id(client_message_id);
   received->set_is_private(flags & PURPLE_MESSAGE_WHISPER);
   for (auto& image : ResolveInlineImages(message)) {
     *received->add_images() = std::move(image);
   }
   PurpleSessions::Get()->Emit(session, std::move(event));
+}
+
+// libpurple's own IM and chat writes go to WriteIm and WriteChat; this gets
+// what is written with purple_conversation_write directly: system lines
+// (structured events cover them) and plugins' messages, such as the XMPP
+// carbons plugin's copies of messages sent from another client.
+void WriteConv(PurpleConversation* conv, const char* who, const char* alias,
+               const char* message, PurpleMessageFlags flags, time_t mtime) {
+  if (!(flags & (PURPLE_MESSAGE_SEND | PURPLE_MESSAGE_RECV)) ||
+      (flags & (PURPLE_MESSAGE_SYSTEM | PURPLE_MESSAGE_NOTIFY |
+                PURPLE_MESSAGE_ERROR))) {
+    return;
+  }
+  switch (purple_conversation_get_type(conv)) {
+    case PURPLE_CONV_TYPE_IM:
+      return WriteIm(conv, who, message, flags, mtime);
+    case PURPLE_CONV_TYPE_CHAT:
+      return WriteChat(conv, who, message, flags, mtime);
+    default:
+      return;
+  }
 }
 
 void ChatAddUsers(PurpleConversation* conv, GList* buddies, gboolean) {
@@ -131,9 +196,7 @@ gboolean HasFocus(PurpleConversation* conv) {
 PurpleConversationUiOps kConversationUiOps = {
     nullptr,  // create_conversation
     nullptr,  // destroy_conversation
-    WriteChat,    WriteIm,
-    nullptr,  // write_conv: system lines; structured events cover them
-    ChatAddUsers, ChatRenameUser,
+    WriteChat, WriteIm, WriteConv, ChatAddUsers, ChatRenameUser,
     nullptr,  // chat_remove_users: "chat-buddy-left" carries the reason
     nullptr,  // chat_update_user: "chat-buddy-flags" carries the flags
     nullptr,  // present
@@ -142,14 +205,16 @@ PurpleConversationUiOps kConversationUiOps = {
     nullptr,  // custom_smiley_write
     nullptr,  // custom_smiley_close
     nullptr,  // send_confirm
-    nullptr,      nullptr,        nullptr, nullptr,
+    nullptr,   nullptr, nullptr,   nullptr,
 };
 
 void OnTyping(PurpleAccount* account, const char* name, v1::TypingState state) {
   LoopSession* session = PurpleSessions::SessionOf(account);
   if (session == nullptr) return;
   v1::Event event;
-  event.mutable_typing_changed()->set_from(OrEmpty(name));
+  ContactAndResource sender = SplitResource(account, OrEmpty(name));
+  event.mutable_typing_changed()->set_from(sender.contact);
+  event.mutable_typing_changed()->set_resource(sender.resource);
   event.mutable_typing_changed()->set_state(state);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
@@ -169,7 +234,9 @@ void GotAttention(PurpleAccount* account, const char* who, PurpleConversation*,
   LoopSession* session = PurpleSessions::SessionOf(account);
   if (session == nullptr) return;
   v1::Event event;
-  event.mutable_attention_received()->set_from(OrEmpty(who));
+  ContactAndResource sender = SplitResource(account, OrEmpty(who));
+  event.mutable_attention_received()->set_from(sender.contact);
+  event.mutable_attention_received()->set_resource(sender.resource);
   PurpleConnection* gc = purple_account_get_connection(account);
   if (PurpleAttentionType* attention =
           gc ? purple_get_attention_type_from_code(account, type) : nullptr) {

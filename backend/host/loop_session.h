@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "backend/host/own_sends.h"
 #include "protos/lilac/v1/chats.pb.h"
 #include "protos/lilac/v1/requests.pb.h"
 #include "protos/lilac/v1/sessions.pb.h"
@@ -28,6 +29,10 @@ struct JoinedRoom {
   std::map<std::string, std::string> components;
   bool joined = false;
   bool leaving = false;  // we asked to leave: a ChatLeft is not a kick
+  // g_get_monotonic_time() when lilac last asked the network to join; 0: not
+  // yet. Questions the plugin asks about a join in progress are answered with
+  // their defaults (see RoomBeingJoined).
+  gint64 join_started = 0;
 };
 
 // One session's state on the loop thread. Reached from libpurple callbacks
@@ -54,6 +59,8 @@ struct LoopSession {
   // AnswerChatInvitation.
   std::optional<v1::ChatInvitation> opening_invitation;
   std::set<uint64_t> invitation_requests;
+  // Messages handed to the plugin, to recognise their echoes.
+  OwnSends own_sends;
   // Rooms by the name the client used in JoinChat.
   std::map<std::string, JoinedRoom> rooms;
 

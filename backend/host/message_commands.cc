@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "backend/host/contact_names.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/ui_ops.h"
@@ -29,6 +31,10 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
       conv = purple_conversation_new(PURPLE_CONV_TYPE_IM, (*session)->account,
                                      request.to().c_str());
     }
+    // Before the send: a plugin may write its echo from inside it.
+    (*session)->own_sends.Note(
+        {false, NormalizedName((*session)->account, request.to())},
+        HtmlToText(html.c_str()), request.client_message_id(), absl::Now());
     // > 0: sent; 0: accepted without a local echo; < 0: -errno.
     const int result = serv_send_im(gc, request.to().c_str(), html.c_str(),
                                     PURPLE_MESSAGE_SEND);

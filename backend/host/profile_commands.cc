@@ -60,7 +60,16 @@ void PurpleSessions::GetUserInfo(
     if (info->get_cb_info != nullptr) {
       auto pending = std::make_unique<PendingUserInfo>();
       pending->session = request.session();
+      // The plugin answers under the participant's real name ("room/nick" or
+      // only its contact part), not the nickname asked with.
       pending->who = request.name();
+      if (info->get_cb_real_name != nullptr) {
+        char* real = info->get_cb_real_name(
+            gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
+            request.name().c_str());
+        if (real != nullptr) pending->who = real;
+        g_free(real);
+      }
       pending->done = std::move(done);
       pending->timeout =
           g_timeout_add(kUserInfoTimeoutMs, UserInfoTimeout, pending.get());
@@ -121,6 +130,18 @@ void PurpleSessions::StoreUserInfo(LoopSession* session, const std::string& who,
   }
 
   auto range = user_info_.equal_range(UserInfoKey(session->key, who));
+  if (range.first == range.second) {
+    // Asked for a resource ("room/nick", "contact/device"), answered for the
+    // name before it: the lookups of this session for who + "/…".
+    const std::string prefix = UserInfoKey(session->key, who + "/");
+    auto first = user_info_.lower_bound(prefix);
+    auto last = first;
+    while (last != user_info_.end() &&
+           last->first.compare(0, prefix.size(), prefix) == 0) {
+      ++last;
+    }
+    range = {first, last};
+  }
   std::vector<std::unique_ptr<PendingUserInfo>> answered;
   for (auto it = range.first; it != range.second; ++it) {
     answered.push_back(std::move(it->second));

@@ -10,6 +10,7 @@
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/file_spool.h"
+#include "backend/host/plugin_catalog.h"
 #include "backend/host/request_tracker.h"
 #include "backend/host/settings.h"
 #include "backend/host/ui_ops.h"
@@ -161,7 +162,7 @@ absl::StatusOr<PurpleConnection*> PurpleSessions::ConnectionOf(
 }
 
 absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
-    const OnLoop&, const v1::LoginRequest& request) {
+    const OnLoop& loop, const v1::LoginRequest& request) {
   if (auto it = sessions_.find(request.session()); it != sessions_.end()) {
     LoopSession* existing = it->second.get();
     if (request.protocol() !=
@@ -196,9 +197,17 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
 
   PurplePlugin* plugin = purple_find_prpl(request.protocol().c_str());
   if (plugin == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("unknown protocol \"", request.protocol(),
-                     "\"; installed: ", InstalledProtocolIds()));
+    // A plugin that did not load may be the one meant: say why it did not.
+    std::string failed;
+    for (const v1::Plugin& broken : FailedPlugins(loop)) {
+      if (!broken.id().empty() && broken.id() != request.protocol()) continue;
+      absl::StrAppend(&failed, failed.empty() ? "" : "; ", broken.file(), ": ",
+                      broken.load_error());
+    }
+    return absl::NotFoundError(absl::StrCat(
+        "unknown protocol \"", request.protocol(),
+        "\"; installed: ", InstalledProtocolIds(),
+        failed.empty() ? "" : "; plugins that did not load: ", failed));
   }
   PurplePluginProtocolInfo* info = PURPLE_PLUGIN_PROTOCOL_INFO(plugin);
   if (request.password().empty() && !(info->options & OPT_PROTO_NO_PASSWORD) &&
@@ -212,10 +221,15 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
     *described.add_options() =
         ToApiAccountOption(static_cast<PurpleAccountOption*>(item->data));
   }
+  const Undeclared undeclared =
+      request.undeclared_settings_as_strings() ? Undeclared::kSetAsString
+      : request.ignore_unknown_settings()      ? Undeclared::kIgnore
+                                               : Undeclared::kRefuse;
   absl::StatusOr<ParsedSettings> settings =
-      ParseSettings(described.options(), request.settings(),
-                    request.ignore_unknown_settings());
+      ParseSettings(described.options(), request.settings(), undeclared);
   if (!settings.ok()) return settings.status();
+  const ParsedSettings strings = ParseAccountStrings(
+      described.options(), request.account_strings(), request.settings());
 
   // purple_account_new returns the existing account of this user if there is
   // one: it searches every account itself (normalising each name), so a second
@@ -252,6 +266,9 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
 
   // Never written to accounts.xml: the password stays in memory only.
   purple_account_set_remember_password(account, FALSE);
+  for (const TypedSetting& setting : strings.settings) {
+    ApplySetting(account, setting);
+  }
   for (const TypedSetting& setting : settings->settings) {
     ApplySetting(account, setting);
   }
@@ -262,8 +279,14 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   v1::LoginResponse response;
   *response.mutable_session() = description;
   response.mutable_session()->set_state(v1::CONNECTION_STATE_CONNECTING);
-  for (const std::string& key : settings->ignored) {
-    response.add_ignored_settings(key);
+  for (const ParsedSettings* parsed :
+       {static_cast<const ParsedSettings*>(&*settings), &strings}) {
+    for (const std::string& key : parsed->ignored) {
+      response.add_ignored_settings(key);
+    }
+    for (const std::string& key : parsed->undeclared) {
+      response.add_undeclared_settings(key);
+    }
   }
   return response;
 }
@@ -367,6 +390,7 @@ void PurpleSessions::RejoinRooms(LoopSession* session) {
       g_hash_table_replace(components, g_strdup(key.c_str()),
                            g_strdup(value.c_str()));
     }
+    room.join_started = g_get_monotonic_time();
     serv_join_chat(gc, components);
     g_hash_table_destroy(components);
   }

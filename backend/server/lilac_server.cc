@@ -1,8 +1,10 @@
 #include "backend/server/lilac_server.h"
 
+#include <cstdio>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "backend/host/plugin_catalog.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -23,6 +25,18 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
     return std::make_unique<PurpleSessions>(loop, server->registry_.get(),
                                             options.sessions);
   });
+  absl::Status plugins = server->host_->Run([&](const OnLoop& loop) {
+    ProbePluginsAgain(loop);
+    for (const std::string& plugin : options.load_plugins) {
+      absl::StatusOr<v1::LoadPluginResponse> loaded = LoadPlugin(loop, plugin);
+      if (!loaded.ok()) return loaded.status();
+      std::fprintf(stderr, "lilacd: plugin %s (%s) loaded\n",
+                   loaded->plugin().id().c_str(),
+                   loaded->plugin().file().c_str());
+    }
+    return absl::OkStatus();
+  });
+  if (!plugins.ok()) return plugins;
   server->service_ = std::make_unique<LilacService>(
       server->host_.get(), server->sessions_.get(), server->registry_.get());
 

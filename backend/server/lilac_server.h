@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "backend/api/lilac_service.h"
@@ -28,6 +29,9 @@ class LilacServer {
     PurpleSessions::Options sessions;
     // Events kept per session for clients that resume.
     size_t events_per_session = 4096;
+    // Plugins that are not protocols to load at start, by id or file (see
+    // LoadPlugin); Start fails when one does not load.
+    std::vector<std::string> load_plugins;
   };
 
   static absl::StatusOr<std::unique_ptr<LilacServer>> Start(

@@ -26,6 +26,11 @@ ABSL_FLAG(std::string, address_file, "",
 ABSL_FLAG(std::vector<std::string>, plugin_dirs, {},
           "Comma-separated extra directories to load libpurple protocol "
           "plugins (.so) from, before the system directory.");
+ABSL_FLAG(std::vector<std::string>, load_plugins, {},
+          "Comma-separated libpurple plugins that are not protocols to load "
+          "for every session, by id (core-riba-carbons) or file (carbons.so); "
+          "lilacd does not start if one does not load. Protocol plugins "
+          "always load.");
 ABSL_FLAG(bool, purple_debug, false, "Print libpurple's debug log on stderr.");
 ABSL_FLAG(uint32_t, events_per_session, 4096,
           "Events kept per session for event-stream clients that resume; a "
@@ -74,6 +79,7 @@ int main(int argc, char** argv) {
   options.listen = *listen;
   options.host.plugin_dirs = absl::GetFlag(FLAGS_plugin_dirs);
   options.host.purple_debug = absl::GetFlag(FLAGS_purple_debug);
+  options.load_plugins = absl::GetFlag(FLAGS_load_plugins);
   options.events_per_session = absl::GetFlag(FLAGS_events_per_session);
   options.sessions.spool_dir = absl::GetFlag(FLAGS_spool_dir);
   options.sessions.max_file_size = absl::GetFlag(FLAGS_max_file_size);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -191,6 +192,110 @@ TEST(LilacdTest, MissingPluginDirectoryIsAClearStartupError) {
               HasSubstr("plugin directory /nonexistent/lilac-plugins"));
 }
 
+// A directory holding a file that looks like a plugin but is not loadable.
+std::string PluginDirWithGarbage() {
+  std::string dir = ::testing::TempDir() + "/garbage-plugins-XXXXXX";
+  EXPECT_NE(mkdtemp(dir.data()), nullptr) << std::strerror(errno);
+  FILE* file = std::fopen((dir + "/broken.so").c_str(), "w");
+  EXPECT_NE(file, nullptr);
+  // Long enough for the linker to read a header and refuse it.
+  for (int i = 0; i < 64; ++i) std::fputs("this is not an ELF file\n", file);
+  std::fclose(file);
+  return dir;
+}
+
+TEST(LilacdTest, ListsEveryPluginWithWhyOneDoesNotLoad) {
+  const std::string dir = PluginDirWithGarbage();
+  LilacdProcess::Options options;
+  options.extra_flags = {"--plugin_dirs=" + dir};
+  auto lilacd = LilacdProcess::Start(options);
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  auto stub = v1::Lilac::NewStub((*lilacd)->NewChannel());
+
+  grpc::ClientContext context;
+  v1::ListPluginsResponse plugins;
+  ASSERT_TRUE(
+      stub->ListPlugins(&context, v1::ListPluginsRequest(), &plugins).ok());
+  EXPECT_TRUE(std::is_sorted(
+      plugins.plugins().begin(), plugins.plugins().end(),
+      [](const auto& a, const auto& b) { return a.file() < b.file(); }));
+  using ::testing::AllOf;
+  using ::testing::Contains;
+  using ::testing::Property;
+  EXPECT_THAT(
+      plugins.plugins(),
+      Contains(AllOf(
+          Property(&v1::Plugin::file, dir + "/broken.so"),
+          Property(&v1::Plugin::id, ""), Property(&v1::Plugin::loaded, false),
+          Property(&v1::Plugin::load_error, HasSubstr("invalid ELF header")))));
+  EXPECT_THAT(
+      plugins.plugins(),
+      Contains(AllOf(Property(&v1::Plugin::id, "prpl-irc"),
+                     Property(&v1::Plugin::type, v1::Plugin::TYPE_PROTOCOL),
+                     Property(&v1::Plugin::loaded, true))));
+  // A standard plugin of libpurple's own, found but not loaded.
+  EXPECT_THAT(
+      plugins.plugins(),
+      Contains(AllOf(Property(&v1::Plugin::type, v1::Plugin::TYPE_STANDARD),
+                     Property(&v1::Plugin::loaded, false),
+                     Property(&v1::Plugin::load_error, ""))));
+
+  struct Case {
+    std::string plugin;
+    grpc::StatusCode code;
+    std::string message;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"broken.so", grpc::StatusCode::FAILED_PRECONDITION,
+            "invalid ELF header"},
+           {"no-such-plugin", grpc::StatusCode::NOT_FOUND, "no-such-plugin"},
+           {"", grpc::StatusCode::INVALID_ARGUMENT, "plugin is required"},
+       }) {
+    grpc::ClientContext load_context;
+    v1::LoadPluginRequest request;
+    request.set_plugin(c.plugin);
+    v1::LoadPluginResponse response;
+    grpc::Status status = stub->LoadPlugin(&load_context, request, &response);
+    EXPECT_EQ(status.error_code(), c.code) << c.plugin;
+    EXPECT_THAT(status.error_message(), HasSubstr(c.message)) << c.plugin;
+  }
+  // Logging in with a protocol that is not there names what did not load.
+  grpc::ClientContext login_context;
+  v1::LoginRequest login;
+  login.set_session("s");
+  login.set_protocol("prpl-broken");
+  login.set_username("someone");
+  v1::LoginResponse logged_in;
+  grpc::Status refused = stub->Login(&login_context, login, &logged_in);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr("unknown protocol \"prpl-broken\""));
+  EXPECT_THAT(refused.error_message(),
+              HasSubstr(dir + "/broken.so: invalid ELF header"));
+
+  // A plugin that loads, by libpurple's id (psychic: "core-psychic").
+  grpc::ClientContext load_context;
+  v1::LoadPluginRequest request;
+  request.set_plugin("core-psychic");
+  v1::LoadPluginResponse response;
+  grpc::Status status = stub->LoadPlugin(&load_context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.outcome(), v1::LoadPluginResponse::OUTCOME_LOADED);
+  EXPECT_TRUE(response.plugin().loaded());
+}
+
+TEST(LilacdTest, APluginThatDoesNotLoadIsAClearStartupError) {
+  const std::string dir = PluginDirWithGarbage();
+  auto result =
+      RunProcess({RunfilePath("backend/server/lilacd"), "--listen=127.0.0.1:0",
+                  "--plugin_dirs=" + dir, "--load_plugins=broken.so"},
+                 absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text, HasSubstr("broken.so does not load"));
+  EXPECT_THAT(result->stderr_text, HasSubstr("invalid ELF header"));
+}
+
 TEST(LilacdTest, UnusableSocketPathIsAClearStartupError) {
   auto result = RunProcess({RunfilePath("backend/server/lilacd"),
                             "--listen=unix:/nonexistent/dir/lilacd.sock"},
@@ -217,7 +322,7 @@ TEST(LilacdTest, HelpListsEveryFlag) {
   const std::string help = result->stdout_text + result->stderr_text;
   for (const char* flag :
        {"--listen", "--allow_remote_listen", "--address_file", "--plugin_dirs",
-        "--purple_debug"}) {
+        "--purple_debug", "--load_plugins"}) {
     EXPECT_THAT(help, HasSubstr(flag));
   }
 }

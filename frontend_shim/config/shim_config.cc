@@ -142,6 +142,11 @@ absl::StatusOr<ShimConfig> MakeShimConfig(const CommandLine& command_line,
   }
 
   config.lilacd = file.GetOr("lilac.lilacd", "");
+  for (absl::string_view plugin :
+       absl::StrSplit(file.GetOr("lilac.load_plugins", ""), ',',
+                      absl::SkipWhitespace())) {
+    config.load_plugins.emplace_back(absl::StripAsciiWhitespace(plugin));
+  }
   number = file.GetInt("lilac.max_frame_size",
                        static_cast<long long>(config.max_frame_size));
   if (!number.ok()) return number.status();

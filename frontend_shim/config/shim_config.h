@@ -72,6 +72,9 @@ struct ShimConfig {
   // the user and takes the answers.
   std::string request_contact = "lilac-requests";
   bool purple_debug = false;
+  // lilac.load_plugins: plugins that are not protocols to load, by id or
+  // file, comma separated; those of prefs.xml in working_dir are added.
+  std::vector<std::string> load_plugins;
 
   // Problems worth one log line each (unknown purple repeats, proxy...).
   std::vector<std::string> warnings;

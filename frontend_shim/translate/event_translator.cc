@@ -331,6 +331,11 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       pbnetwork::ConversationMessage message;
       message.set_username(user.user);
       message.set_buddyname(received.from());
+      // The contact's device, as the upstream backend gives it: Spectrum
+      // sends the message from that resource of the contact's JID.
+      if (!received.flags().sent_by_us_elsewhere()) {
+        message.set_nickname(received.resource());
+      }
       SetBodyAndTime(received.text(), received.html(), received.images(),
                      received.time(), received.flags().delayed(), now,
                      options_.web_storage, &message, &out.log);
@@ -561,7 +566,9 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       const v1::ChatMessageReceived& received = event.chat_message_received();
       auto it = user.rooms.find(received.room());
       if (it == user.rooms.end()) break;
-      user.NoteUnread(received.room(), true);
+      // Our own message as the room shows it is nothing to mark read.
+      if (!received.flags().sent_by_us())
+        user.NoteUnread(received.room(), true);
       if (!delivered.Deliver(
               absl::StrCat(received.room(), "/", received.from_nickname()),
               received.text(), received.time().seconds(),

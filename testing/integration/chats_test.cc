@@ -206,8 +206,15 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   event.mutable_private_message()->set_from("bob");
   event.mutable_private_message()->set_text("psst");
   InjectRoomEvent(event);
-  // The room echoes our own message back: it is not an event, so the next room
-  // message is bob's private one.
+  // The room reflects our own message: one event, marked as ours, with the
+  // send's id; the next room message is bob's private one.
+  absl::StatusOr<v1::Event> echo = Next(v1::Event::kChatMessageReceived);
+  ASSERT_TRUE(echo.ok()) << echo.status();
+  EXPECT_TRUE(echo->chat_message_received().flags().sent_by_us());
+  EXPECT_FALSE(echo->chat_message_received().flags().sent_by_us_elsewhere());
+  EXPECT_EQ(echo->chat_message_received().client_message_id(),
+            send.client_message_id());
+  EXPECT_THAT(echo->chat_message_received().text(), HasSubstr("hi all"));
   absl::StatusOr<v1::Event> whisper = Next(v1::Event::kChatMessageReceived);
   ASSERT_TRUE(whisper.ok()) << whisper.status();
   EXPECT_TRUE(whisper->chat_message_received().is_private());

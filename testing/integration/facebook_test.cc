@@ -148,7 +148,7 @@ TEST_F(FacebookTest, ShowUnreadOffStopsTheReplay) {
   EXPECT_EQ(CountReceived("once only"), 1);
 }
 
-TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesAreSuppressed) {
+TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   LoginWithReconnect();
   fake::v1::CreateRoomRequest thread;
   thread.set_name("9876543210");
@@ -188,6 +188,7 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesAreSuppressed) {
   send.set_session("fb");
   send.set_room("9876543210");
   send.set_text("hello thread");
+  send.set_client_message_id("m-1");
   v1::SendMessageResponse sent;
   ASSERT_TRUE(Call(&v1::Lilac::Stub::SendChatMessage, send, &sent).ok());
   ASSERT_TRUE(sent.accepted());
@@ -200,12 +201,22 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesAreSuppressed) {
   reply.mutable_message()->set_from("200002");
   reply.mutable_message()->set_text("hi back");
   Control(&fake::v1::FakeNetworkControl::Stub::InjectRoomEvent, reply);
-  // The plugin echoed "hello thread"; the first room message we get is the
-  // reply.
+  // The plugin's local echo of "hello thread" is the room's copy of our
+  // message: one event marked as ours, then the reply.
   absl::StatusOr<v1::Event> first =
       client_->WaitFor(EventOf("fb", v1::Event::kChatMessageReceived));
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->chat_message_received().text(), "hi back");
+  EXPECT_EQ(first->chat_message_received().text(), "hello thread");
+  EXPECT_TRUE(first->chat_message_received().flags().sent_by_us());
+  EXPECT_EQ(first->chat_message_received().client_message_id(), "m-1");
+  absl::StatusOr<v1::Event> second = client_->WaitFor(
+      [&](const v1::Event& e) {
+        return e.session() == "fb" && e.has_chat_message_received() &&
+               e.sequence() > first->sequence();
+      });
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->chat_message_received().text(), "hi back");
+  EXPECT_FALSE(second->chat_message_received().flags().sent_by_us());
 }
 
 TEST_F(FacebookTest, StickersArriveAsInlineImages) {

@@ -107,7 +107,7 @@ TEST_F(IrcChatTest, JoiningShowsWhoIsThere) {
                                 Property(&v1::Participant::is_self, false))));
 }
 
-TEST_F(IrcChatTest, ChannelMessagesTravelBothWaysWithoutOurEcho) {
+TEST_F(IrcChatTest, ChannelMessagesTravelBothWaysOurOwnComesBackOnce) {
   BothInTheChannel();
   if (HasFatalFailure()) return;
 
@@ -124,13 +124,21 @@ TEST_F(IrcChatTest, ChannelMessagesTravelBothWaysWithoutOurEcho) {
   const std::string unicode = "Grüße 🌸 aus 東京";
   sent = SendToRoom("bob", kChannel, unicode);
   EXPECT_TRUE(sent.accepted()) << sent.error();
-  // prpl-irc writes our own channel messages into the conversation itself;
-  // lilacd drops them, so alice's first channel message is bob's.
+  // An IRC server reflects nothing: prpl-irc's local copy of alice's message
+  // is the only one, passed on once and marked as hers; then bob's.
+  absl::StatusOr<v1::Event> own =
+      Next("alice", v1::Event::kChatMessageReceived);
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->chat_message_received().text(), "hello channel");
+  EXPECT_EQ(own->chat_message_received().from_nickname(), "alice");
+  EXPECT_TRUE(own->chat_message_received().flags().sent_by_us());
+  EXPECT_FALSE(own->chat_message_received().flags().sent_by_us_elsewhere());
   absl::StatusOr<v1::Event> at_alice =
       Next("alice", v1::Event::kChatMessageReceived);
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
   EXPECT_EQ(at_alice->chat_message_received().from_nickname(), "bob");
   EXPECT_EQ(at_alice->chat_message_received().text(), unicode);
+  EXPECT_FALSE(at_alice->chat_message_received().flags().sent_by_us());
 }
 
 TEST_F(IrcChatTest, TopicSetByOneIsSeenByTheOther) {

@@ -7,8 +7,10 @@
 namespace lilac::testing {
 
 void LilacdTest::SetUp() {
+  LilacdProcess::Options options;
+  options.extra_flags = LilacdFlags();
   absl::StatusOr<std::unique_ptr<LilacdProcess>> lilacd =
-      LilacdProcess::Start({});
+      LilacdProcess::Start(options);
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
   lilacd_ = *std::move(lilacd);
   client_ = std::make_unique<LilacClient>(lilacd_->NewChannel());

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
@@ -20,6 +21,8 @@ namespace lilac::testing {
 class LilacdTest : public ::testing::Test {
  protected:
   void SetUp() override;
+  // Flags for lilacd beyond the defaults.
+  virtual std::vector<std::string> LilacdFlags() const { return {}; }
 
   // Calls lilacd with a deadline; returns the status and fills `response`.
   template <typename Request, typename Response>

@@ -1,10 +1,9 @@
 // Group chat (XEP-0045 MUC) between two lilac sessions with prpl-jabber
-// through a real Prosody: fields, joining (and creating) a room, who is there,
-// messages both ways without our own echo, the subject, nickname conflicts and
-// leaving.
+// through a real Prosody: fields, joining (and so creating, without a
+// question) a room, who is there, messages both ways without our own echo, the
+// subject, nickname conflicts and leaving.
 #include <string>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,43 +31,25 @@ class XmppChatTest : public ProsodyTest {
     room_ = absl::StrCat("lilac@", prosody_->muc_domain());
   }
 
-  // Alice creates the room: Prosody keeps a new room locked until its owner
-  // configures it, and prpl-jabber asks whether to configure it or accept the
-  // defaults. Accepting them opens the room. Returns alice's ChatJoined.
+  // Alice creates the room by joining it. Prosody keeps a new room locked
+  // until its owner configures it, and prpl-jabber asks whether to configure
+  // it or accept the defaults; lilacd answers for the join it started with
+  // the question's default, an instant room. Returns alice's ChatJoined.
   v1::ChatJoined CreateRoomAsAlice() {
     JoinChat("alice", room_, "alice");
-    // prpl-jabber asks on the presence that says "room created" (status 201),
-    // before it opens the conversation.
-    absl::StatusOr<v1::Event> question =
-        Next("alice", v1::Event::kRequestOpened);
-    EXPECT_TRUE(question.ok()) << question.status();
     absl::StatusOr<v1::Event> joined = Next("alice", v1::Event::kChatJoined);
     EXPECT_TRUE(joined.ok()) << joined.status();
-    if (!joined.ok() || !question.ok()) return v1::ChatJoined();
-    const v1::RequestOpened& request = question->request_opened();
-    EXPECT_EQ(request.kind(), v1::RequestOpened::KIND_ACTION);
-    int accept = -1;
-    for (int i = 0; i < request.actions_size(); ++i) {
-      if (absl::StrContains(request.actions(i), "Accept")) accept = i;
-    }
-    EXPECT_GE(accept, 0) << request.ShortDebugString();
-    v1::AnswerRequestRequest answer;
-    answer.set_session("alice");
-    answer.set_request_id(request.request_id());
-    answer.set_index(accept);
-    v1::AnswerRequestResponse answered;
-    grpc::Status status =
-        Call(&v1::Lilac::Stub::AnswerRequest, answer, &answered);
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    // The answer unlocks the room (an IQ without a reply to wait for). A
-    // subject alice sets afterwards goes through her stream after it, so once
-    // it comes back the room is open to others.
+    if (!joined.ok()) return v1::ChatJoined();
+    // The answer, sent before the join is announced, unlocks the room (an IQ
+    // without a reply to wait for). A subject alice sets afterwards goes
+    // through her stream after it, so once it comes back the room is open to
+    // others.
     v1::SetChatSubjectRequest subject;
     subject.set_session("alice");
     subject.set_room(room_);
     subject.set_subject(kFirstSubject);
     v1::SetChatSubjectResponse set;
-    status = Call(&v1::Lilac::Stub::SetChatSubject, subject, &set);
+    grpc::Status status = Call(&v1::Lilac::Stub::SetChatSubject, subject, &set);
     EXPECT_TRUE(status.ok()) << status.error_message();
     absl::StatusOr<v1::Event> opened = Next(
         "alice", v1::Event::kChatSubjectChanged, [](const v1::Event& event) {
@@ -126,6 +107,38 @@ TEST_F(XmppChatTest, ListsJabbersChatFields) {
   EXPECT_EQ(fields.password_field(), "password");
 }
 
+// Joining a room that does not exist creates it with the server's defaults,
+// as the upstream Spectrum backend does: nobody is asked anything, and the room
+// opens to others at once.
+TEST_F(XmppChatTest, JoiningANewRoomCreatesItWithoutAsking) {
+  v1::ChatJoined joined = CreateRoomAsAlice();
+  if (HasFailure()) return;
+  EXPECT_EQ(joined.room(), room_);
+  EXPECT_THAT(
+      joined.participants(),
+      Contains(AllOf(Property(&v1::Participant::is_self, true),
+                     Property(&v1::Participant::role,
+                              Property(&v1::ParticipantRole::founder, true)))));
+
+  // Prosody refuses a locked room to everyone but its owner: bob gets in only
+  // if the room was created with the defaults.
+  JoinChat("bob", room_, "bob");
+  absl::StatusOr<v1::Event> bob_joined = Next("bob", v1::Event::kChatJoined);
+  ASSERT_TRUE(bob_joined.ok()) << bob_joined.status();
+  EXPECT_EQ(bob_joined->chat_joined().room(), room_);
+  absl::StatusOr<v1::Event> arrived =
+      Next("alice", v1::Event::kParticipantsJoined);
+  ASSERT_TRUE(arrived.ok()) << arrived.status();
+
+  // Neither the creation question nor its closing reached the client.
+  for (const v1::Event& event : client_->Events()) {
+    EXPECT_NE(event.kind_case(), v1::Event::kRequestOpened)
+        << event.ShortDebugString();
+    EXPECT_NE(event.kind_case(), v1::Event::kRequestClosed)
+        << event.ShortDebugString();
+  }
+}
+
 TEST_F(XmppChatTest, CreatingAndJoiningARoomShowsWhoIsThere) {
   v1::ChatJoined alice_joined = CreateRoomAsAlice();
   if (HasFailure()) return;
@@ -160,7 +173,7 @@ TEST_F(XmppChatTest, CreatingAndJoiningARoomShowsWhoIsThere) {
                                  Property(&v1::Participant::is_self, false))));
 }
 
-TEST_F(XmppChatTest, RoomMessagesTravelBothWaysWithoutOurEcho) {
+TEST_F(XmppChatTest, RoomMessagesTravelBothWaysOurReflectionComesOnce) {
   BothInTheRoom();
   if (HasFailure()) return;
 
@@ -176,12 +189,18 @@ TEST_F(XmppChatTest, RoomMessagesTravelBothWaysWithoutOurEcho) {
   const std::string unicode = "Grüße 🌸 aus 東京";
   sent = SendToRoom("bob", room_, unicode);
   EXPECT_TRUE(sent.accepted()) << sent.error();
-  // The MUC reflects alice's own message to her; lilacd drops that echo, so
-  // her first room message is bob's.
+  // The MUC reflects alice's own message to her: passed on once, marked as
+  // hers (prpl-jabber writes no local copy, so nothing doubles); then bob's.
+  absl::StatusOr<v1::Event> own = NextRoomMessage("alice");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(own->chat_message_received().text(), "hello room");
+  EXPECT_EQ(own->chat_message_received().from_nickname(), "alice");
+  EXPECT_TRUE(own->chat_message_received().flags().sent_by_us());
   absl::StatusOr<v1::Event> at_alice = NextRoomMessage("alice");
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
   EXPECT_EQ(at_alice->chat_message_received().from_nickname(), "bob");
   EXPECT_EQ(at_alice->chat_message_received().text(), unicode);
+  EXPECT_FALSE(at_alice->chat_message_received().flags().sent_by_us());
 }
 
 TEST_F(XmppChatTest, SubjectSetByOneIsSeenByTheOther) {

@@ -77,7 +77,9 @@ TEST_F(XmppMessagingTest, MessagesTravelBothWays) {
   EXPECT_TRUE(sent.accepted()) << sent.error();
   absl::StatusOr<v1::Event> at_bob = NextMessage("bob");
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
-  EXPECT_EQ(at_bob->message_received().from(), FullJid("alice"));
+  // The roster contact, with the device apart.
+  EXPECT_EQ(at_bob->message_received().from(), Jid("alice"));
+  EXPECT_EQ(at_bob->message_received().resource(), kResource);
   EXPECT_EQ(at_bob->message_received().text(), "hello bob");
   EXPECT_FALSE(at_bob->message_received().flags().delayed());
   EXPECT_GT(at_bob->message_received().time().seconds(), 0);
@@ -87,7 +89,9 @@ TEST_F(XmppMessagingTest, MessagesTravelBothWays) {
   EXPECT_TRUE(sent.accepted()) << sent.error();
   absl::StatusOr<v1::Event> at_alice = NextMessage("alice");
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
-  EXPECT_EQ(at_alice->message_received().from(), FullJid("bob"));
+  // The roster contact, with the device apart.
+  EXPECT_EQ(at_alice->message_received().from(), Jid("bob"));
+  EXPECT_EQ(at_alice->message_received().resource(), kResource);
   EXPECT_EQ(at_alice->message_received().text(), "hi alice");
 }
 
@@ -151,7 +155,8 @@ TEST_F(XmppMessagingTest, TypingTravelsBothWaysBetweenSubscribedContacts) {
   SendTyping("alice", Jid("bob"), v1::TYPING_STATE_TYPING);
   absl::StatusOr<v1::Event> seen = Next("bob", v1::Event::kTypingChanged);
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->typing_changed().from(), FullJid("alice"));
+  EXPECT_EQ(seen->typing_changed().from(), Jid("alice"));
+  EXPECT_EQ(seen->typing_changed().resource(), kResource);
   EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
 
   SendTyping("alice", Jid("bob"), v1::TYPING_STATE_PAUSED);
@@ -162,7 +167,8 @@ TEST_F(XmppMessagingTest, TypingTravelsBothWaysBetweenSubscribedContacts) {
   SendTyping("bob", Jid("alice"), v1::TYPING_STATE_TYPING);
   seen = Next("alice", v1::Event::kTypingChanged);
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->typing_changed().from(), FullJid("bob"));
+  EXPECT_EQ(seen->typing_changed().from(), Jid("bob"));
+  EXPECT_EQ(seen->typing_changed().resource(), kResource);
   EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
 
   // A message ends the typing notification.
