@@ -7,6 +7,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -282,6 +283,35 @@ TEST(LilacdTest, ListsEveryPluginWithWhyOneDoesNotLoad) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.outcome(), v1::LoadPluginResponse::OUTCOME_LOADED);
   EXPECT_TRUE(response.plugin().loaded());
+}
+
+TEST(LilacdTest, APluginWhoseLibraryIsMissingSaysWhichLibrary) {
+  std::string dir = ::testing::TempDir() + "/missing-lib-plugins-XXXXXX";
+  ASSERT_NE(mkdtemp(dir.data()), nullptr) << std::strerror(errno);
+  {
+    std::ifstream from(
+        RunfilePath("backend/server/testdata/needs_absent_library.so"),
+        std::ios::binary);
+    std::ofstream to(dir + "/needs_absent_library.so", std::ios::binary);
+    to << from.rdbuf();
+  }
+  LilacdProcess::Options options;
+  options.extra_flags = {"--plugin_dirs=" + dir};
+  auto lilacd = LilacdProcess::Start(options);
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  auto stub = v1::Lilac::NewStub((*lilacd)->NewChannel());
+  grpc::ClientContext context;
+  v1::ListPluginsResponse plugins;
+  ASSERT_TRUE(
+      stub->ListPlugins(&context, v1::ListPluginsRequest(), &plugins).ok());
+  EXPECT_THAT(
+      plugins.plugins(),
+      ::testing::Contains(::testing::AllOf(
+          ::testing::Property(&v1::Plugin::file,
+                              dir + "/needs_absent_library.so"),
+          ::testing::Property(&v1::Plugin::load_error,
+                              HasSubstr("libabsent_library.so: cannot open "
+                                        "shared object file")))));
 }
 
 TEST(LilacdTest, APluginThatDoesNotLoadIsAClearStartupError) {
