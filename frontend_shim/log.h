@@ -5,9 +5,9 @@
 
 namespace lilac::shim {
 
-// One line on stderr, where Spectrum's backend logging collects it:
-// "<UTC time> spectrum2_lilac_backend[<pid>] <level>: <text>". Never pass
-// passwords.
+// One line on stderr, where Spectrum's backend logging collects it, in the
+// log format lilacd writes too (common/log: text, or JSON with
+// lilac.log_format = json), component "shim". Never pass passwords.
 void LogInfo(absl::string_view text);
 void LogWarning(absl::string_view text);
 void LogError(absl::string_view text);

@@ -15,6 +15,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "backend/server/lilac_server.h"
+#include "common/log/glib_log.h"
+#include "common/log/log.h"
 #include "frontend_shim/config/command_line.h"
 #include "frontend_shim/config/shim_config.h"
 #include "frontend_shim/config/spectrum_prefs.h"
@@ -59,6 +61,12 @@ int Run(int argc, char** argv) {
     LogError(config.status().message());
     return 1;
   }
+  log::Options log_options;
+  log_options.program = "spectrum2_lilac_backend";
+  log::ParseFormat(config->log_format, &log_options.format);  // checked
+  log::Configure(log_options);
+  // Plugins' GLib warnings, rate-limited per message.
+  log::RouteGlibLog();
   for (const std::string& warning : config->warnings) LogWarning(warning);
 
   // lilacd: in this process (each shim process has its own libpurple and
@@ -164,6 +172,7 @@ int Run(int argc, char** argv) {
   bridge_options.purple_settings = config->purple_settings;
   bridge_options.request_contact = config->request_contact;
   bridge_options.rpc_timeout = config->rpc_timeout;
+  bridge_options.connect_timeout = config->connect_timeout;
   bridge_options.enable_remove_buddy = config->enable_remove_buddy;
   bridge_options.no_vcard_fetch = config->no_vcard_fetch;
   bridge_options.default_avatar = config->default_avatar;

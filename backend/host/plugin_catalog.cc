@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "backend/host/c_string.h"
+#include "common/log/log.h"
 #include "purple.h"
 
 namespace lilac {
@@ -136,8 +137,7 @@ void ProbePluginsAgain(const OnLoop&) {
     const std::string why = ReasonItFails(file);
     if (why.empty()) continue;
     Failures()[file] = why;
-    std::fprintf(stderr, "lilacd: plugin %s does not load: %s\n", file.c_str(),
-                 why.c_str());
+    log::Warning("plugins", absl::StrCat(file, " does not load: ", why));
   }
 }
 

@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/host/eventloop_ops.h"
+#include "common/log/log.h"
 #include "glib.h"
 #include "purple.h"
 
@@ -20,14 +21,17 @@ constexpr char kUiId[] = "lilac";
 
 bool purple_debug_on = false;
 
+// Shown only with --purple_debug (DebugEnabled), so below warning it is
+// still written at the info level.
 void PrintDebug(PurpleDebugLevel level, const char* category,
                 const char* message) {
-  static constexpr const char* kLevels[] = {"all",     "misc",  "info",
-                                            "warning", "error", "fatal"};
-  const char* name =
-      level >= 0 && level <= PURPLE_DEBUG_FATAL ? kLevels[level] : "?";
-  std::fprintf(stderr, "purple %s %s: %s", name, category ? category : "-",
-               message);
+  const log::Level as = level >= PURPLE_DEBUG_ERROR     ? log::Level::kError
+                        : level == PURPLE_DEBUG_WARNING ? log::Level::kWarning
+                                                        : log::Level::kInfo;
+  absl::string_view text = message != nullptr ? message : "";
+  // libpurple's lines end with a newline of their own.
+  while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
+  log::Write(as, absl::StrCat("purple/", category ? category : "-"), text);
 }
 
 gboolean DebugEnabled(PurpleDebugLevel, const char*) { return purple_debug_on; }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/host/plugin_catalog.h"
+#include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -30,9 +31,8 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
     for (const std::string& plugin : options.load_plugins) {
       absl::StatusOr<v1::LoadPluginResponse> loaded = LoadPlugin(loop, plugin);
       if (!loaded.ok()) return loaded.status();
-      std::fprintf(stderr, "lilacd: plugin %s (%s) loaded\n",
-                   loaded->plugin().id().c_str(),
-                   loaded->plugin().file().c_str());
+      log::Info("plugins", absl::StrCat("loaded ", loaded->plugin().id(), " (",
+                                        loaded->plugin().file(), ")"));
     }
     return absl::OkStatus();
   });

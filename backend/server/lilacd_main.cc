@@ -11,8 +11,11 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "backend/server/lilac_server.h"
+#include "common/log/glib_log.h"
+#include "common/log/log.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:5345",
           "Address to serve on: HOST:PORT (port 0 picks a free port) or "
@@ -31,6 +34,10 @@ ABSL_FLAG(std::vector<std::string>, load_plugins, {},
           "for every session, by id (core-riba-carbons) or file (carbons.so); "
           "lilacd does not start if one does not load. Protocol plugins "
           "always load.");
+ABSL_FLAG(std::string, log_format, "text",
+          "How lilacd writes its log on stderr: text (one line per event: "
+          "time, program, level, component, message) or json (one JSON "
+          "object per line with those fields).");
 ABSL_FLAG(bool, purple_debug, false, "Print libpurple's debug log on stderr.");
 ABSL_FLAG(uint32_t, events_per_session, 4096,
           "Events kept per session for event-stream clients that resume; a "
@@ -45,7 +52,7 @@ ABSL_FLAG(uint64_t, max_file_size, 50 << 20,
 namespace {
 
 int Fail(const absl::Status& status) {
-  std::fprintf(stderr, "lilacd: %s\n", std::string(status.message()).c_str());
+  lilac::log::Error("lilacd", status.message());
   return 1;
 }
 
@@ -61,6 +68,18 @@ int main(int argc, char** argv) {
   // Mutex ever held together (one per session log and per stream). Tests keep
   // it; the daemon does not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+
+  lilac::log::Options log_options;
+  log_options.program = "lilacd";
+  if (!lilac::log::ParseFormat(absl::GetFlag(FLAGS_log_format),
+                               &log_options.format)) {
+    return Fail(
+        absl::InvalidArgumentError("--log_format must be text or json, not \"" +
+                                   absl::GetFlag(FLAGS_log_format) + "\""));
+  }
+  lilac::log::Configure(log_options);
+  // Plugins' GLib warnings, rate-limited per message.
+  lilac::log::RouteGlibLog();
 
   // Block the stop signals before any thread starts, so only sigwait below sees
   // them.
@@ -103,7 +122,8 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
-  std::fprintf(stderr, "lilacd: signal %d, shutting down\n", signal_number);
+  lilac::log::Info("lilacd",
+                   absl::StrCat("signal ", signal_number, ", shutting down"));
   server->reset();
   if (listen->kind == lilac::ListenAddress::Kind::kUnix) {
     unlink(listen->path.c_str());

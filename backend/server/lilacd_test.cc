@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
@@ -326,6 +327,38 @@ TEST(LilacdTest, APluginThatDoesNotLoadIsAClearStartupError) {
   EXPECT_THAT(result->stderr_text, HasSubstr("invalid ELF header"));
 }
 
+TEST(LilacdTest, LogsJsonLinesWhenAsked) {
+  const std::string dir = PluginDirWithGarbage();
+  // A broken plugin makes lilacd log a warning, then the start fails.
+  auto result = RunProcess(
+      {RunfilePath("backend/server/lilacd"), "--listen=127.0.0.1:0",
+       "--log_format=json", "--plugin_dirs=" + dir, "--load_plugins=broken.so"},
+      absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  std::vector<std::string> lines =
+      absl::StrSplit(result->stderr_text, '\n', absl::SkipEmpty());
+  ASSERT_FALSE(lines.empty());
+  for (const std::string& line : lines) {
+    EXPECT_EQ(line.front(), '{') << line;
+    EXPECT_EQ(line.back(), '}') << line;
+    EXPECT_THAT(line, HasSubstr("\"program\":\"lilacd\"")) << line;
+  }
+  EXPECT_THAT(result->stderr_text, HasSubstr("\"level\":\"WARNING\""));
+  EXPECT_THAT(result->stderr_text, HasSubstr("\"component\":\"plugins\""));
+  EXPECT_THAT(result->stderr_text, HasSubstr("\"level\":\"ERROR\""));
+}
+
+TEST(LilacdTest, AnUnknownLogFormatIsAClearStartupError) {
+  auto result = RunProcess({RunfilePath("backend/server/lilacd"),
+                            "--listen=127.0.0.1:0", "--log_format=xml"},
+                           absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text,
+              HasSubstr("--log_format must be text or json, not \"xml\""));
+}
+
 TEST(LilacdTest, UnusableSocketPathIsAClearStartupError) {
   auto result = RunProcess({RunfilePath("backend/server/lilacd"),
                             "--listen=unix:/nonexistent/dir/lilacd.sock"},
@@ -352,7 +385,7 @@ TEST(LilacdTest, HelpListsEveryFlag) {
   const std::string help = result->stdout_text + result->stderr_text;
   for (const char* flag :
        {"--listen", "--allow_remote_listen", "--address_file", "--plugin_dirs",
-        "--purple_debug", "--load_plugins"}) {
+        "--purple_debug", "--load_plugins", "--log_format"}) {
     EXPECT_THAT(help, HasSubstr(flag));
   }
 }

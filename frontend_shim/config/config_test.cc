@@ -104,6 +104,7 @@ password = hunter2
 [lilac]
 lilacd = unix:/run/lilacd.sock
 ping_timeout = 0
+connect_timeout = 45
 )");
   ASSERT_TRUE(file.ok());
   CommandLine line;
@@ -128,6 +129,7 @@ ping_timeout = 0
   EXPECT_EQ(config->purple_settings.count("plugins_dir"), 0u);
   EXPECT_EQ(config->lilacd, "unix:/run/lilacd.sock");
   EXPECT_EQ(config->ping_timeout, absl::ZeroDuration());
+  EXPECT_EQ(config->connect_timeout, absl::Seconds(45));
   ASSERT_TRUE(config->proxy.has_value());
   EXPECT_EQ(config->proxy->type, ProxyConfig::Type::kSocks5);
   EXPECT_EQ(config->proxy->host, "proxy.example.org");
@@ -137,6 +139,28 @@ ping_timeout = 0
   EXPECT_TRUE(config->warnings.empty());
 }
 
+TEST(ShimConfigTest, ConnectTimeoutIsBoundedAndDefaultsToLilacds) {
+  CommandLine line;
+  line.config_path = "x.cfg";
+  auto config_with = [&line](const std::string& lilac) {
+    absl::StatusOr<IniFile> file =
+        IniFile::Parse("[service]\nprotocol = prpl-fake\n[lilac]\n" + lilac);
+    EXPECT_TRUE(file.ok());
+    return MakeShimConfig(line, *file);
+  };
+  absl::StatusOr<ShimConfig> unset = config_with("");
+  ASSERT_TRUE(unset.ok()) << unset.status();
+  EXPECT_EQ(unset->connect_timeout, absl::ZeroDuration());
+  for (const char* bad : {"connect_timeout = 3601", "connect_timeout = -1",
+                          "connect_timeout = soon"}) {
+    absl::StatusOr<ShimConfig> refused = config_with(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_THAT(std::string(refused.status().message()),
+                ::testing::HasSubstr("lilac.connect_timeout"))
+        << bad;
+  }
+}
+
 absl::StatusOr<ShimConfig> ConfigWithProxy(const std::string& proxy) {
   CommandLine line;
   line.config_path = "x.cfg";
@@ -144,6 +168,28 @@ absl::StatusOr<ShimConfig> ConfigWithProxy(const std::string& proxy) {
       IniFile::Parse("[service]\nprotocol = prpl-fake\n[proxy]\n" + proxy);
   if (!file.ok()) return file.status();
   return MakeShimConfig(line, *file);
+}
+
+absl::StatusOr<ShimConfig> ConfigWithLilac(const std::string& lilac) {
+  CommandLine line;
+  line.config_path = "x.cfg";
+  absl::StatusOr<IniFile> file =
+      IniFile::Parse("[service]\nprotocol = prpl-fake\n[lilac]\n" + lilac);
+  if (!file.ok()) return file.status();
+  return MakeShimConfig(line, *file);
+}
+
+TEST(ShimConfigTest, PluginsToLoadAndTheLogFormat) {
+  absl::StatusOr<ShimConfig> config = ConfigWithLilac(
+      "load_plugins = carbons.so, core-psychic\nlog_format = json\n");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_THAT(config->load_plugins,
+              ::testing::ElementsAre("carbons.so", "core-psychic"));
+  EXPECT_EQ(config->log_format, "json");
+  absl::StatusOr<ShimConfig> bad = ConfigWithLilac("log_format = xml\n");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_THAT(std::string(bad.status().message()),
+              ::testing::HasSubstr("lilac.log_format must be text or json"));
 }
 
 TEST(ShimConfigTest, ProxyTypesAsUpstreamNamesThem) {

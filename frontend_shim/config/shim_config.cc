@@ -142,9 +142,14 @@ absl::StatusOr<ShimConfig> MakeShimConfig(const CommandLine& command_line,
   }
 
   config.lilacd = file.GetOr("lilac.lilacd", "");
-  for (absl::string_view plugin :
-       absl::StrSplit(file.GetOr("lilac.load_plugins", ""), ',',
-                      absl::SkipWhitespace())) {
+  config.log_format = file.GetOr("lilac.log_format", "text");
+  if (config.log_format != "text" && config.log_format != "json") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("lilac.log_format must be text or json, not \"",
+                     config.log_format, "\""));
+  }
+  for (absl::string_view plugin : absl::StrSplit(
+           file.GetOr("lilac.load_plugins", ""), ',', absl::SkipWhitespace())) {
     config.load_plugins.emplace_back(absl::StripAsciiWhitespace(plugin));
   }
   number = file.GetInt("lilac.max_frame_size",
@@ -163,6 +168,16 @@ absl::StatusOr<ShimConfig> MakeShimConfig(const CommandLine& command_line,
     return absl::InvalidArgumentError("lilac.rpc_timeout must be positive");
   }
   config.rpc_timeout = absl::Seconds(*number);
+  number = file.GetInt("lilac.connect_timeout", 0);
+  if (!number.ok()) return number.status();
+  // lilacd's bounds (LoginRequest.connect_timeout_seconds), checked at start
+  // rather than at every login.
+  if (*number < 0 || *number > 3600) {
+    return absl::InvalidArgumentError(
+        "lilac.connect_timeout must be from 0 (lilacd's default) to 3600 "
+        "seconds");
+  }
+  config.connect_timeout = absl::Seconds(*number);
   config.request_contact =
       file.GetOr("lilac.request_contact", config.request_contact);
   flag = file.GetBool("lilac.purple_debug", false);

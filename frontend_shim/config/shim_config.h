@@ -68,10 +68,15 @@ struct ShimConfig {
   absl::Duration ping_timeout = absl::Seconds(60);
   // Deadline of each call to lilacd.
   absl::Duration rpc_timeout = absl::Seconds(20);
+  // lilac.connect_timeout: how long a login (or reconnect) may stay
+  // connecting; zero: lilacd's default.
+  absl::Duration connect_timeout = absl::ZeroDuration();
   // The contact that brings interactive requests (2FA codes, captchas...) to
   // the user and takes the answers.
   std::string request_contact = "lilac-requests";
   bool purple_debug = false;
+  // lilac.log_format: "text" or "json".
+  std::string log_format = "text";
   // lilac.load_plugins: plugins that are not protocols to load, by id or
   // file, comma separated; those of prefs.xml in working_dir are added.
   std::vector<std::string> load_plugins;
