@@ -172,6 +172,7 @@ int Run(int argc, char** argv) {
   bridge_options.purple_settings = config->purple_settings;
   bridge_options.request_contact = config->request_contact;
   bridge_options.rpc_timeout = config->rpc_timeout;
+  bridge_options.connect_timeout = config->connect_timeout;
   bridge_options.enable_remove_buddy = config->enable_remove_buddy;
   bridge_options.no_vcard_fetch = config->no_vcard_fetch;
   bridge_options.default_avatar = config->default_avatar;

@@ -83,6 +83,11 @@ absl::Status Validate(const v1::LoginRequest& r) {
       return absl::InvalidArgumentError("proxy.port must be from 1 to 65535");
     }
   }
+  if (r.connect_timeout_seconds() > kMaxConnectTimeoutSeconds) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("connect_timeout_seconds must be at most ",
+                     kMaxConnectTimeoutSeconds, " (0: the default)"));
+  }
   return absl::OkStatus();
 }
 

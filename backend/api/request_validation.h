@@ -2,6 +2,7 @@
 #define LILAC_BACKEND_API_REQUEST_VALIDATION_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "protos/lilac/v1/lilac.pb.h"
@@ -15,6 +16,8 @@ namespace lilac {
 constexpr size_t kMaxNameBytes = 1024;
 constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
+// LoginRequest.connect_timeout_seconds; 0 is the host's default.
+constexpr uint32_t kMaxConnectTimeoutSeconds = 3600;
 
 absl::Status Validate(const v1::LoginRequest& request);
 absl::Status Validate(const v1::LoadPluginRequest& request);

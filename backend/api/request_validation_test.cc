@@ -25,6 +25,23 @@ TEST(RequestValidationTest, LoginNeedsSessionProtocolAndUsername) {
   EXPECT_EQ(Validate(login).code(), absl::StatusCode::kInvalidArgument);
 }
 
+TEST(RequestValidationTest, LoginConnectTimeoutIsBounded) {
+  v1::LoginRequest login;
+  login.set_session("alice");
+  login.set_protocol("prpl-irc");
+  login.set_username("alice@irc.example.org");
+  EXPECT_TRUE(Validate(login).ok());  // 0: the default
+  login.set_connect_timeout_seconds(1);
+  EXPECT_TRUE(Validate(login).ok());
+  login.set_connect_timeout_seconds(kMaxConnectTimeoutSeconds);
+  EXPECT_TRUE(Validate(login).ok());
+  login.set_connect_timeout_seconds(kMaxConnectTimeoutSeconds + 1);
+  const absl::Status too_long = Validate(login);
+  EXPECT_EQ(too_long.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(Message(too_long),
+              HasSubstr("connect_timeout_seconds must be at most 3600"));
+}
+
 TEST(RequestValidationTest, NamesAreBoundedAndPrintable) {
   v1::LogoutRequest logout;
   logout.set_session(std::string(kMaxNameBytes + 1, 'a'));

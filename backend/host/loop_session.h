@@ -46,6 +46,10 @@ struct LoopSession {
   v1::ReconnectPolicy reconnect;
   uint32_t reconnect_attempt = 0;
   guint reconnect_timer = 0;
+  // How long each connection attempt may stay connecting before lilac cuts it
+  // (LoginRequest.connect_timeout_seconds), and the timer of the current one.
+  uint32_t connect_timeout_seconds = 0;
+  guint connect_timer = 0;
   bool logging_out = false;
   // report_disconnect_reason came before disconnected for the current
   // connection.

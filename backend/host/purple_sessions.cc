@@ -19,6 +19,9 @@ namespace lilac {
 namespace {
 
 constexpr char kUiId[] = "lilac";
+// LoginRequest.connect_timeout_seconds when 0: longer than the slowest real
+// login (DNS, TLS, SASL), shorter than a user's patience.
+constexpr uint32_t kDefaultConnectTimeoutSeconds = 120;
 
 v1::DisconnectReason ToDisconnectReason(PurpleConnectionError reason) {
   const int value = static_cast<int>(reason) + 1;
@@ -262,6 +265,9 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   session->account = account;
   session->password = request.password();
   session->reconnect = description.reconnect();
+  session->connect_timeout_seconds = request.connect_timeout_seconds() != 0
+                                         ? request.connect_timeout_seconds()
+                                         : kDefaultConnectTimeoutSeconds;
   sessions_[session->key] = std::move(owned);
 
   // Never written to accounts.xml: the password stays in memory only.
@@ -298,6 +304,9 @@ void PurpleSessions::Connect(LoopSession* session) {
   event.mutable_connection_changed()->set_reconnect_attempt(
       session->reconnect_attempt);
   Emit(session, std::move(event));
+  // Before connecting: an attempt that fails at once reports it synchronously,
+  // and that stops the deadline.
+  StartConnectDeadline(session);
 
   PurpleAccount* account = session->account;
   purple_account_set_password(account, session->password.c_str());
@@ -315,7 +324,46 @@ void PurpleSessions::Connect(LoopSession* session) {
   if (purple_account_is_disconnected(account)) purple_account_connect(account);
 }
 
+void PurpleSessions::StartConnectDeadline(LoopSession* session) {
+  StopConnectDeadline(session);
+  session->connect_timer =
+      g_timeout_add(session->connect_timeout_seconds * 1000,
+                    &PurpleSessions::OnConnectDeadline, session);
+}
+
+void PurpleSessions::StopConnectDeadline(LoopSession* session) {
+  if (session->connect_timer == 0) return;
+  g_source_remove(session->connect_timer);
+  session->connect_timer = 0;
+}
+
+gboolean PurpleSessions::OnConnectDeadline(gpointer data) {
+  auto* session = static_cast<LoopSession*>(data);
+  session->connect_timer = 0;
+  PurpleConnection* gc = purple_account_get_connection(session->account);
+  // Nothing to cut when the attempt never started (a password prompt) or
+  // already failed and waits for libpurple's teardown.
+  if (gc == nullptr || session->logging_out || session->disconnect_reported ||
+      purple_connection_get_state(gc) != PURPLE_CONNECTING) {
+    return G_SOURCE_REMOVE;
+  }
+  // The plugin waits for the user (a 2FA code, a captcha), not the network:
+  // look again a full deadline later.
+  if (instance_->requests_->HasOpen(session)) {
+    instance_->StartConnectDeadline(session);
+    return G_SOURCE_REMOVE;
+  }
+  // Plugins behind a silent server or proxy never give up on their own. This
+  // is libpurple's path for a network error: report_disconnect_reason now
+  // (classified, retryable, reconnect scheduled), the teardown from its own
+  // timer. Called from a timer of ours, never from inside the plugin.
+  purple_connection_error_reason(gc, PURPLE_CONNECTION_ERROR_NETWORK_ERROR,
+                                 "timed out while connecting");
+  return G_SOURCE_REMOVE;
+}
+
 void PurpleSessions::OnConnected(LoopSession* session) {
+  StopConnectDeadline(session);
   session->reconnect_attempt = 0;
   v1::Event event;
   v1::ConnectionChanged* change = event.mutable_connection_changed();
@@ -332,6 +380,7 @@ void PurpleSessions::OnDisconnected(LoopSession* session,
                                     PurpleConnectionError reason,
                                     const std::string& text, bool has_reason) {
   if (session->logging_out) return;
+  StopConnectDeadline(session);
   for (auto& [name, room] : session->rooms) room.joined = false;
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
 
@@ -415,6 +464,7 @@ void PurpleSessions::Teardown(LoopSession* session) {
     g_source_remove(session->reconnect_timer);
     session->reconnect_timer = 0;
   }
+  StopConnectDeadline(session);
   for (auto it = user_info_.begin(); it != user_info_.end();) {
     if (it->second->session == key) {
       g_source_remove(it->second->timeout);

@@ -144,6 +144,11 @@ class PurpleSessions {
   absl::StatusOr<PurpleConnection*> ConnectionOf(LoopSession* session);
   void Connect(LoopSession* session);
   static gboolean OnReconnectTimer(gpointer session);
+  // The connect deadline of the current attempt: started by Connect, stopped
+  // once the attempt ends either way.
+  void StartConnectDeadline(LoopSession* session);
+  static void StopConnectDeadline(LoopSession* session);
+  static gboolean OnConnectDeadline(gpointer session);
   // Reports the outcome of a send as an event too.
   void EmitSendResult(LoopSession* session, const std::string& to,
                       const v1::SendMessageResponse& response);

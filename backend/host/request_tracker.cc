@@ -529,6 +529,13 @@ void RequestTracker::Close(Pending* pending, v1::RequestClosed::Reason reason) {
   }
 }
 
+bool RequestTracker::HasOpen(const LoopSession* session) const {
+  for (const auto& [id, pending] : open_) {
+    if (pending->session == session && !pending->silent) return true;
+  }
+  return false;
+}
+
 absl::StatusOr<RequestTracker::Pending*> RequestTracker::FindOpen(
     LoopSession* session, uint64_t id) {
   auto it = open_.find(id);

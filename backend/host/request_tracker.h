@@ -33,6 +33,8 @@ class RequestTracker {
   absl::Status Cancel(LoopSession* session, uint64_t request_id);
   // Closes every open request of `session` (it disconnected or logs out).
   void CloseAllOf(LoopSession* session, v1::RequestClosed::Reason reason);
+  // Whether `session` has a request open for its client to answer.
+  bool HasOpen(const LoopSession* session) const;
 
   struct Pending;
 

@@ -478,6 +478,8 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     if (!key.empty()) (*request.mutable_account_strings())[key] = value;
   }
   if (options_.proxy) *request.mutable_proxy() = *options_.proxy;
+  request.set_connect_timeout_seconds(
+      static_cast<uint32_t>(absl::ToInt64Seconds(options_.connect_timeout)));
   LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
                        " on ", request.protocol(), " (",
                        request.account_strings_size(), " per-user settings)"));

@@ -52,6 +52,9 @@ class SessionBridge {
     uint64_t web_maximgsize = 1000000;
     // [proxy]: LoginRequest.proxy of every login; none: direct.
     std::optional<v1::Proxy> proxy;
+    // lilac.connect_timeout: LoginRequest.connect_timeout_seconds of every
+    // login; zero: lilacd's default.
+    absl::Duration connect_timeout = absl::ZeroDuration();
     // Remote lilacd: on a lost event stream, users get a retryable
     // DISCONNECTED and the stream is re-opened with backoff.
     absl::Duration initial_backoff = absl::Milliseconds(200);

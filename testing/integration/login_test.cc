@@ -1,5 +1,6 @@
 // Logins through lilacd's API against the fake network: success, refusals,
 // unknown protocols and settings, idempotency, logout, automatic reconnect.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
@@ -261,6 +262,31 @@ TEST_F(LoginTest, ASlowLoginStaysConnectingUntilTheServerAnswers) {
   EXPECT_TRUE(
       client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
           .ok());
+}
+
+TEST_F(LoginTest, ALoginPastItsConnectDeadlineIsARetryableNetworkError) {
+  CreateAccount("alice");
+  fake::v1::SetLoginBehaviorRequest slow;
+  slow.set_account("alice");
+  slow.set_delay_ms(4000);
+  Control(&fake::v1::FakeNetworkControl::Stub::SetLoginBehavior, slow);
+  v1::LoginRequest login;
+  login.set_session("alice");
+  login.set_protocol("prpl-fake");
+  login.set_username("alice");
+  login.set_password("secret");
+  (*login.mutable_settings())["server"] = network_->network_host();
+  (*login.mutable_settings())["port"] = absl::StrCat(network_->network_port());
+  login.set_connect_timeout_seconds(1);
+  v1::LoginResponse response;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, login, &response).ok());
+  absl::StatusOr<v1::Event> down = client_->WaitFor(
+      ConnectionIs("alice", v1::CONNECTION_STATE_DISCONNECTED));
+  ASSERT_TRUE(down.ok()) << down.status();
+  EXPECT_EQ(down->connection_changed().reason(),
+            v1::DISCONNECT_REASON_NETWORK_ERROR);
+  EXPECT_TRUE(down->connection_changed().retryable());
+  EXPECT_EQ(down->connection_changed().message(), "timed out while connecting");
 }
 
 TEST_F(LoginTest, MissingRequiredFieldsAreInvalid) {

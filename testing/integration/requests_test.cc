@@ -1,6 +1,7 @@
 // libpurple's request API through lilacd: a 2FA code asked at login and
 // answered; actions and forms; cancelling; requests closed when the connection
 // drops can no longer be answered.
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
@@ -56,6 +57,43 @@ TEST_F(RequestsTest, ASecondFactorAskedAtLoginIsAnswered) {
           .ok());
   // Answered requests cannot be answered again.
   EXPECT_EQ(Answer(answer).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+// The connect deadline is for a silent network, not for a user typing a code.
+TEST_F(RequestsTest, AnOpenSecondFactorIsNotCutByTheConnectDeadline) {
+  CreateAccount("alice");
+  fake::v1::SetLoginBehaviorRequest behavior;
+  behavior.set_account("alice");
+  behavior.set_second_factor_code("123456");
+  Control(&fake::v1::FakeNetworkControl::Stub::SetLoginBehavior, behavior);
+  v1::LoginRequest login;
+  login.set_session("alice");
+  login.set_protocol("prpl-fake");
+  login.set_username("alice");
+  login.set_password("secret");
+  (*login.mutable_settings())["server"] = network_->network_host();
+  (*login.mutable_settings())["port"] = absl::StrCat(network_->network_port());
+  login.set_connect_timeout_seconds(1);
+  v1::LoginResponse response;
+  ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, login, &response).ok());
+
+  absl::StatusOr<v1::Event> opened =
+      client_->WaitFor(EventOf("alice", v1::Event::kRequestOpened));
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  // Twice the deadline, still connecting.
+  EXPECT_FALSE(
+      client_
+          ->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_DISCONNECTED),
+                    absl::Seconds(2))
+          .ok());
+  v1::AnswerRequestRequest answer;
+  answer.set_session("alice");
+  answer.set_request_id(opened->request_opened().request_id());
+  answer.set_text("123456");
+  ASSERT_TRUE(Answer(answer).ok());
+  EXPECT_TRUE(
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED))
+          .ok());
 }
 
 TEST_F(RequestsTest, ActionsAreAnsweredByIndex) {
