@@ -161,6 +161,19 @@ grpc::Status FakeControlService::WaitForClientFrame(
   return grpc::Status::OK;
 }
 
+grpc::Status FakeControlService::RefreshToken(
+    grpc::ServerContext*, const v1::RefreshTokenRequest* request,
+    v1::RefreshTokenResponse* response) {
+  absl::StatusOr<std::string> token =
+      network_->RefreshToken(request->account());
+  if (!token.ok()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        std::string(token.status().message()));
+  }
+  response->set_session_token(*token);
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeControlService::Disconnect(
     grpc::ServerContext*, const v1::DisconnectRequest* request,
     v1::DisconnectResponse* response) {

@@ -63,6 +63,9 @@ class FakeControlService final : public v1::FakeNetworkControl::Service {
   grpc::Status WaitForClientFrame(
       grpc::ServerContext*, const v1::WaitForClientFrameRequest* request,
       v1::WaitForClientFrameResponse* response) override;
+  grpc::Status RefreshToken(grpc::ServerContext*,
+                            const v1::RefreshTokenRequest* request,
+                            v1::RefreshTokenResponse* response) override;
   grpc::Status Disconnect(grpc::ServerContext*,
                           const v1::DisconnectRequest* request,
                           v1::DisconnectResponse* response) override;

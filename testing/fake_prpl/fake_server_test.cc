@@ -1,6 +1,6 @@
 // The fake server's own protocol handling, over a raw loopback socket: bad
 // frames get a fatal protocol_error and the connection closes; unknown
-// accounts are refused clearly. No libpurple here.
+// accounts are refused clearly; session tokens rotate. No libpurple here.
 #include "testing/fake_prpl/fake_server.h"
 
 #include <arpa/inet.h>
@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "testing/fake_prpl/frame_codec.h"
 
@@ -122,6 +123,56 @@ TEST_F(FakeServerTest, FramesBeforeLoginAreRefused) {
   ASSERT_TRUE(error.has_value());
   EXPECT_EQ(error->protocol_error().code(),
             v1::PROTOCOL_ERROR_CODE_NOT_LOGGED_IN);
+}
+
+TEST_F(FakeServerTest, TokensRotateAtEachLogin) {
+  std::unique_ptr<v1::FakeNetworkControl::Stub> control =
+      server_->NewControlStub();
+  {
+    grpc::ClientContext context;
+    v1::CreateAccountRequest request;
+    request.set_username("rotor");
+    request.set_password("pw");
+    v1::CreateAccountResponse response;
+    ASSERT_TRUE(control->CreateAccount(&context, request, &response).ok());
+  }
+  // Logs in presenting `token`; returns the token the server issues.
+  auto login = [&](const std::string& token, uint32_t count) {
+    RawClient client(server_->network_port());
+    EXPECT_TRUE(client.connected());
+    v1::ClientFrame frame;
+    frame.mutable_login()->set_username("rotor");
+    frame.mutable_login()->set_password("pw");
+    frame.mutable_login()->set_device_id("dev-raw");
+    frame.mutable_login()->set_login_count(count);
+    frame.mutable_login()->set_session_token(token);
+    client.Write(EncodeFrame(frame));
+    std::optional<v1::ServerFrame> ok = client.Read();
+    EXPECT_TRUE(ok.has_value() && ok->has_login_succeeded());
+    return ok.has_value() ? ok->login_succeeded().session_token() : "";
+  };
+  const std::string first = login("", 1);
+  const std::string second = login(first, 2);
+  login(first, 3);  // stale: the second login rotated it
+  login("tok-forged", 4);
+  EXPECT_TRUE(first.rfind("tok-", 0) == 0) << first;
+  EXPECT_NE(first, second);
+
+  grpc::ClientContext context;
+  v1::GetAccountStateRequest request;
+  request.set_account("rotor");
+  v1::GetAccountStateResponse state;
+  ASSERT_TRUE(control->GetAccountState(&context, request, &state).ok());
+  ASSERT_EQ(state.logins_size(), 4);
+  EXPECT_FALSE(state.logins(0).token_valid());
+  EXPECT_TRUE(state.logins(1).token_valid());
+  EXPECT_EQ(state.logins(1).presented_token(), first);
+  EXPECT_FALSE(state.logins(2).token_valid());
+  EXPECT_FALSE(state.logins(3).token_valid());
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(state.logins(i).device_id(), "dev-raw");
+    EXPECT_EQ(state.logins(i).login_count(), static_cast<uint32_t>(i + 1));
+  }
 }
 
 TEST(FrameReaderTest, SplitsFramesAcrossArbitraryChunks) {

@@ -90,6 +90,12 @@ void NetworkModel::HandleLogin(ConnectionId id, const v1::Login& login) {
               absl::StrCat("No such user: ", login.username()));
     return;
   }
+  v1::LoginRecord& record = account->second.logins.emplace_back();
+  record.set_device_id(login.device_id());
+  record.set_presented_token(login.session_token());
+  record.set_token_valid(!login.session_token().empty() &&
+                         login.session_token() == account->second.last_token);
+  record.set_login_count(login.login_count());
   // Kept only until FinishLogin compares it, in a closure, never recorded.
   const bool password_ok = account->second.password == login.password();
   auto finish = [this, id, password_ok] {
@@ -143,9 +149,12 @@ void NetworkModel::FailLogin(ConnectionId id, v1::LoginError error,
 void NetworkModel::SucceedLogin(ConnectionId id, Session& session) {
   session.logged_in = true;
   session.second_factor_question.clear();
-  const Account& account = accounts_[session.account];
+  Account& account = accounts_[session.account];
   v1::ServerFrame frame;
   v1::LoginSucceeded& ok = *frame.mutable_login_succeeded();
+  // Rotating, like refresh tokens: only the newest one is valid.
+  account.last_token = NewToken();
+  ok.set_session_token(account.last_token);
   ok.set_display_name(account.info.full_name().empty()
                           ? session.account
                           : account.info.full_name());
@@ -158,6 +167,10 @@ void NetworkModel::SucceedLogin(ConnectionId id, Session& session) {
     *replay.mutable_incoming_im() = unread.message;
     Send(id, replay);
   }
+}
+
+std::string NetworkModel::NewToken() {
+  return absl::StrCat("tok-", absl::Hex(random_(), absl::kZeroPad16));
 }
 
 void NetworkModel::HandleAnswer(ConnectionId id, Session& session,

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -56,6 +57,8 @@ class NetworkModel : public ConnectionHandler {
   absl::StatusOr<v1::WaitForClientFrameResponse> WaitForClientFrame(
       const v1::WaitForClientFrameRequest& request);
   int Disconnect(const std::string& account);
+  // A new token for the account, sent to its logged-in connections.
+  absl::StatusOr<std::string> RefreshToken(const std::string& account);
   absl::StatusOr<v1::GetAccountStateResponse> GetAccountState(
       const std::string& account);
 
@@ -77,6 +80,10 @@ class NetworkModel : public ConnectionHandler {
     std::set<std::string> blocked;
     LoginBehavior login;
     std::vector<UnreadMessage> unread;
+    // The token issued at the last successful login (empty before any).
+    std::string last_token;
+    // Every login attempt, oldest first.
+    std::vector<v1::LoginRecord> logins;
   };
   struct Room {
     v1::CreateRoomRequest spec;  // name, subject, password, fake participants
@@ -116,8 +123,11 @@ class NetworkModel : public ConnectionHandler {
   void FailLogin(ConnectionId id, v1::LoginError error,
                  const std::string& message)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Issues a new session token and sends the account's list.
   void SucceedLogin(ConnectionId id, Session& session)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // "tok-" and 16 random hex digits.
+  std::string NewToken() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void HandleLoggedIn(ConnectionId id, Session& session,
                       const v1::ClientFrame& frame)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
@@ -177,6 +187,7 @@ class NetworkModel : public ConnectionHandler {
       ABSL_GUARDED_BY(mutex_);
   int64_t next_sequence_ ABSL_GUARDED_BY(mutex_) = 1;
   int64_t next_id_ ABSL_GUARDED_BY(mutex_) = 1;
+  std::mt19937_64 random_ ABSL_GUARDED_BY(mutex_){std::random_device{}()};
 };
 
 }  // namespace lilac::testing::fake

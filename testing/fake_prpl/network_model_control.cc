@@ -349,6 +349,20 @@ absl::StatusOr<v1::WaitForClientFrameResponse> NetworkModel::WaitForClientFrame(
   return response;
 }
 
+absl::StatusOr<std::string> NetworkModel::RefreshToken(
+    const std::string& account_name) {
+  absl::MutexLock lock(&mutex_);
+  absl::StatusOr<Account*> account = FindAccount(account_name);
+  if (!account.ok()) return account.status();
+  (*account)->last_token = NewToken();
+  v1::ServerFrame frame;
+  frame.mutable_token_refreshed()->set_session_token((*account)->last_token);
+  for (const auto& [id, session] : sessions_) {
+    if (session.account == account_name && session.logged_in) Send(id, frame);
+  }
+  return (*account)->last_token;
+}
+
 int NetworkModel::Disconnect(const std::string& account) {
   if (account.empty()) return transport_->CutAll();
   absl::MutexLock lock(&mutex_);
@@ -369,6 +383,9 @@ absl::StatusOr<v1::GetAccountStateResponse> NetworkModel::GetAccountState(
   v1::GetAccountStateResponse state;
   state.set_connected(!SessionsOf(account_name).empty());
   state.set_unread_messages((*account)->unread.size());
+  for (const v1::LoginRecord& login : (*account)->logins) {
+    *state.add_logins() = login;
+  }
   return state;
 }
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "testing/fake_prpl/prpl_flavor.h"
 #include "testing/fake_prpl/prpl_incoming.h"
+#include "testing/fake_prpl/prpl_state.h"
 
 namespace lilac::testing::fake {
 
@@ -89,6 +90,11 @@ void FakeConnection::OnConnected(gpointer data, gint fd, const gchar* error) {
         purple_account_get_string(account, name.c_str(), nullptr);
     if (value != nullptr) (*login.mutable_account_strings())[name] = value;
   }
+  // State on disk and the token of the last login (see prpl_state.h).
+  const DiskState state = LoadDiskStateForLogin(account);
+  login.set_device_id(state.device_id);
+  login.set_login_count(state.login_count);
+  login.set_session_token(StoredSessionToken(account));
   self->Send(frame);
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "testing/fake_prpl/prpl_flavor.h"
+#include "testing/fake_prpl/prpl_state.h"
 
 namespace lilac::testing::fake {
 namespace {
@@ -79,6 +80,10 @@ void AddBuddyToList(FakeConnection& connection, const v1::Buddy& wire) {
 void HandleLoginSucceeded(FakeConnection& connection,
                           const v1::LoginSucceeded& ok) {
   PurpleConnection* gc = connection.gc();
+  // Before signed-on, so hosts that save accounts then see the new token.
+  if (!ok.session_token().empty()) {
+    StoreSessionToken(connection.account(), ok.session_token());
+  }
   purple_connection_set_display_name(gc, ok.display_name().c_str());
   purple_connection_update_progress(gc, "Connected", 2, 3);
   connection.set_logged_in();
@@ -270,6 +275,9 @@ void HandleServerFrame(FakeConnection& connection,
   switch (frame.frame_case()) {
     case v1::ServerFrame::kLoginSucceeded:
       HandleLoginSucceeded(connection, frame.login_succeeded());
+      break;
+    case v1::ServerFrame::kTokenRefreshed:
+      StoreSessionToken(account, frame.token_refreshed().session_token());
       break;
     case v1::ServerFrame::kLoginFailed:
       connection.Fail(ConnectionErrorFor(frame.login_failed().error()),
