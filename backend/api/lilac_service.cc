@@ -163,14 +163,10 @@ void LilacService::OnLogin(const v1::LoginRequest& request,
 
 void LilacService::OnLogout(const v1::LogoutRequest& request,
                             Reply<v1::LogoutResponse> reply) {
-  RunOnLoop(
-      request, reply,
-      [this](const lilac::OnLoop& loop,
-             const v1::LogoutRequest& r) -> absl::StatusOr<v1::LogoutResponse> {
-        absl::Status status = sessions_->Logout(loop, r.session());
-        if (!status.ok()) return status;
-        return v1::LogoutResponse();
-      });
+  RunOnLoop(request, reply,
+            [this](const lilac::OnLoop& loop, const v1::LogoutRequest& r) {
+              return sessions_->Logout(loop, r);
+            });
 }
 
 void LilacService::OnSetStatus(const v1::SetStatusRequest& request,

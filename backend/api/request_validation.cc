@@ -74,6 +74,24 @@ absl::Status Validate(const v1::LoginRequest& r) {
       return s;
     }
   }
+  if (r.saved_settings_size() > kMaxSavedSettings) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "saved_settings has more than ", kMaxSavedSettings, " settings"));
+  }
+  for (const v1::AccountSetting& saved : r.saved_settings()) {
+    if (absl::Status s = Name("saved_settings key", saved.key()); !s.ok()) {
+      return s;
+    }
+    if (saved.value_case() == v1::AccountSetting::VALUE_NOT_SET) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("saved_settings[", saved.key(), "] has no value"));
+    }
+    if (saved.string_value().size() > kMaxSavedSettingBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("saved_settings[", saved.key(), "] is longer than ",
+                       kMaxSavedSettingBytes, " bytes"));
+    }
+  }
   if (r.has_proxy() && r.proxy().type() != v1::Proxy::TYPE_NONE &&
       r.proxy().type() != v1::Proxy::TYPE_UNSPECIFIED) {
     if (absl::Status s = Name("proxy.host", r.proxy().host()); !s.ok()) {

@@ -18,6 +18,9 @@ constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
 // LoginRequest.connect_timeout_seconds; 0 is the host's default.
 constexpr uint32_t kMaxConnectTimeoutSeconds = 3600;
+// LoginRequest.saved_settings: how many, and the largest string value.
+constexpr int kMaxSavedSettings = 256;
+constexpr size_t kMaxSavedSettingBytes = 64 << 10;
 
 absl::Status Validate(const v1::LoginRequest& request);
 absl::Status Validate(const v1::LoadPluginRequest& request);

@@ -42,6 +42,29 @@ TEST(RequestValidationTest, LoginConnectTimeoutIsBounded) {
               HasSubstr("connect_timeout_seconds must be at most 3600"));
 }
 
+TEST(RequestValidationTest, SavedSettingsNeedKeyAndValueAndStayBounded) {
+  v1::LoginRequest login;
+  login.set_session("s");
+  login.set_protocol("prpl-fake");
+  login.set_username("alice");
+  v1::AccountSetting* saved = login.add_saved_settings();
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("saved_settings key is required"));
+  saved->set_key("token");
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("saved_settings[token] has no value"));
+  saved->set_string_value(std::string(kMaxSavedSettingBytes + 1, 't'));
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("saved_settings[token] is longer than"));
+  saved->set_int_value(3);
+  EXPECT_TRUE(Validate(login).ok());
+  for (int i = 0; i < kMaxSavedSettings; ++i) {
+    login.add_saved_settings()->CopyFrom(*saved);
+  }
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("saved_settings has more than 256"));
+}
+
 TEST(RequestValidationTest, NamesAreBoundedAndPrintable) {
   v1::LogoutRequest logout;
   logout.set_session(std::string(kMaxNameBytes + 1, 'a'));

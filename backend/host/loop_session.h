@@ -8,6 +8,7 @@
 #include <set>
 #include <string>
 
+#include "backend/host/account_settings_watch.h"
 #include "backend/host/own_sends.h"
 #include "protos/lilac/v1/chats.pb.h"
 #include "protos/lilac/v1/requests.pb.h"
@@ -65,6 +66,9 @@ struct LoopSession {
   std::set<uint64_t> invitation_requests;
   // Messages handed to the plugin, to recognise their echoes.
   OwnSends own_sends;
+  // The account's settings as last reported (or as Login set them), to find
+  // what the plugin changed.
+  AccountSettings reported_settings;
   // Rooms by the name the client used in JoinChat.
   std::map<std::string, JoinedRoom> rooms;
 

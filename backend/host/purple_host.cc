@@ -54,7 +54,8 @@ void PurpleHost::LoopMain(const Options& options,
 
   OnLoop on_loop;
   absl::StatusOr<std::unique_ptr<PurpleRuntime>> runtime =
-      PurpleRuntime::Init(on_loop, options.plugin_dirs, options.purple_debug);
+      PurpleRuntime::Init(on_loop, options.plugin_dirs, options.purple_debug,
+                          options.plugin_state_dir);
   if (!runtime.ok()) {
     DestroyWakeup();
     g_main_loop_unref(loop_);
@@ -132,6 +133,10 @@ void PurpleHost::DrainQueue() {
   for (auto& work : batch) work(on_loop);
   // What the commands gave prpl-irc waits in its queue for a timer tick.
   FlushIrcSendQueues(on_loop);
+}
+
+PluginStateDir* PurpleHost::plugin_state(const OnLoop&) const {
+  return runtime_ != nullptr ? runtime_->plugin_state() : nullptr;
 }
 
 bool PurpleHost::IsLoopThread() const {

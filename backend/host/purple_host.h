@@ -18,6 +18,7 @@
 
 namespace lilac {
 
+class PluginStateDir;
 class PurpleRuntime;
 
 // Proof that code runs on the libpurple loop thread. Only PurpleHost makes one,
@@ -45,6 +46,9 @@ class PurpleHost {
     std::vector<std::string> plugin_dirs;
     // Print libpurple's debug log on stderr.
     bool purple_debug = false;
+    // Where plugins' own files (keys, databases) persist across restarts; see
+    // PluginStateDir. Empty: libpurple's directory is temporary.
+    std::string plugin_state_dir;
   };
 
   // Starts the loop thread and initialises libpurple on it. Fails if a plugin
@@ -83,6 +87,10 @@ class PurpleHost {
 
   // True on the loop thread.
   bool IsLoopThread() const;
+
+  // The plugin state directory (Options::plugin_state_dir), or null. Lives as
+  // long as the host; used on the loop thread only.
+  PluginStateDir* plugin_state(const OnLoop& loop) const;
 
   // Holds (or releases) reading from the network: while any hold is on,
   // libpurple's input watches are not dispatched, so unread data waits in the

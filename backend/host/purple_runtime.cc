@@ -62,7 +62,7 @@ PurpleCoreUiOps kCoreOps = {nullptr, nullptr, nullptr, nullptr,
 
 absl::StatusOr<std::unique_ptr<PurpleRuntime>> PurpleRuntime::Init(
     const OnLoop&, const std::vector<std::string>& plugin_dirs,
-    bool purple_debug) {
+    bool purple_debug, const std::string& plugin_state_root) {
   for (const std::string& dir : plugin_dirs) {
     struct stat info;
     if (stat(dir.c_str(), &info) != 0) {
@@ -75,16 +75,25 @@ absl::StatusOr<std::unique_ptr<PurpleRuntime>> PurpleRuntime::Init(
     }
   }
 
-  GError* error = nullptr;
-  char* user_dir = g_dir_make_tmp("lilacd-XXXXXX", &error);  // mode 0700
-  if (user_dir == nullptr) {
-    absl::Status status = absl::InternalError(absl::StrCat(
-        "cannot create libpurple user directory: ", error->message));
-    g_error_free(error);
-    return status;
+  std::unique_ptr<PurpleRuntime> runtime;
+  if (!plugin_state_root.empty()) {
+    absl::StatusOr<std::unique_ptr<PluginStateDir>> state =
+        PluginStateDir::Open(plugin_state_root);
+    if (!state.ok()) return state.status();
+    const std::string user_dir = (*state)->user_dir();
+    runtime.reset(new PurpleRuntime(user_dir, *std::move(state)));
+  } else {
+    GError* error = nullptr;
+    char* user_dir = g_dir_make_tmp("lilacd-XXXXXX", &error);  // mode 0700
+    if (user_dir == nullptr) {
+      absl::Status status = absl::InternalError(absl::StrCat(
+          "cannot create libpurple user directory: ", error->message));
+      g_error_free(error);
+      return status;
+    }
+    runtime.reset(new PurpleRuntime(user_dir, nullptr));
+    g_free(user_dir);
   }
-  std::unique_ptr<PurpleRuntime> runtime(new PurpleRuntime(user_dir));
-  g_free(user_dir);
 
   // libpurple saves accounts (with settings such as plugins' tokens, and proxy
   // passwords) to accounts.xml by writing accounts.xml.save and renaming it.
@@ -122,8 +131,9 @@ absl::StatusOr<std::unique_ptr<PurpleRuntime>> PurpleRuntime::Init(
   return runtime;
 }
 
-PurpleRuntime::PurpleRuntime(std::string user_dir)
-    : user_dir_(std::move(user_dir)) {}
+PurpleRuntime::PurpleRuntime(std::string user_dir,
+                             std::unique_ptr<PluginStateDir> plugin_state)
+    : user_dir_(std::move(user_dir)), plugin_state_(std::move(plugin_state)) {}
 
 void PurpleRuntime::Shutdown(const OnLoop&) {
   if (core_running_) {
@@ -137,8 +147,13 @@ PurpleRuntime::~PurpleRuntime() { RemoveUserDir(); }
 
 void PurpleRuntime::RemoveUserDir() {
   if (user_dir_.empty()) return;
-  std::error_code ignored;
-  std::filesystem::remove_all(user_dir_, ignored);
+  if (plugin_state_ != nullptr) {
+    // Keeps what the plugins wrote last, removes the rest.
+    plugin_state_.reset();
+  } else {
+    std::error_code ignored;
+    std::filesystem::remove_all(user_dir_, ignored);
+  }
   user_dir_.clear();
 }
 

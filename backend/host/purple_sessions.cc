@@ -7,10 +7,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "backend/host/account_option_mapping.h"
+#include "backend/host/account_settings_watch.h"
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/file_spool.h"
 #include "backend/host/plugin_catalog.h"
+#include "backend/host/plugin_state_dir.h"
 #include "backend/host/request_tracker.h"
 #include "backend/host/settings.h"
 #include "backend/host/ui_ops.h"
@@ -22,6 +24,9 @@ constexpr char kUiId[] = "lilac";
 // LoginRequest.connect_timeout_seconds when 0: longer than the slowest real
 // login (DNS, TLS, SASL), shorter than a user's patience.
 constexpr uint32_t kDefaultConnectTimeoutSeconds = 120;
+// How often files plugins created are moved into the plugin state directory
+// between the moments that always do it (sign-on, disconnect, logout).
+constexpr guint kPluginStateSyncSeconds = 5;
 
 v1::DisconnectReason ToDisconnectReason(PurpleConnectionError reason) {
   const int value = static_cast<int>(reason) + 1;
@@ -118,11 +123,44 @@ PurpleSessions::PurpleSessions(const OnLoop& loop, EventSink* sink,
           options_.max_file_size)) {
   instance_ = this;
   InstallUiOps(loop);
+  WatchAccountSettings(loop, [] {
+    if (PurpleSessions* self = Get()) self->ReportAllSettingChanges();
+  });
+  if (options_.plugin_state != nullptr) {
+    plugin_state_timer_ = g_timeout_add_seconds(
+        kPluginStateSyncSeconds, &PurpleSessions::OnPluginStateTimer, this);
+  }
 }
 
 PurpleSessions::~PurpleSessions() {
   // Never called with sessions left: the host logs them all out first.
+  if (plugin_state_timer_ != 0) g_source_remove(plugin_state_timer_);
   instance_ = nullptr;
+}
+
+gboolean PurpleSessions::OnPluginStateTimer(gpointer sessions) {
+  static_cast<PurpleSessions*>(sessions)->SyncPluginState();
+  return G_SOURCE_CONTINUE;
+}
+
+void PurpleSessions::SyncPluginState() {
+  if (options_.plugin_state != nullptr) options_.plugin_state->Sync();
+}
+
+void PurpleSessions::ReportAllSettingChanges() {
+  for (auto& [key, session] : sessions_) ReportSettingChanges(session.get());
+}
+
+void PurpleSessions::ReportSettingChanges(LoopSession* session) {
+  if (session->logging_out) return;
+  AccountSettings now = SnapshotAccountSettings(session->account);
+  std::optional<v1::AccountSettingsChanged> changed =
+      DiffAccountSettings(session->reported_settings, now);
+  session->reported_settings = std::move(now);
+  if (!changed.has_value()) return;
+  v1::Event event;
+  *event.mutable_account_settings_changed() = *std::move(changed);
+  Emit(session, std::move(event));
 }
 
 LoopSession* PurpleSessions::SessionOf(PurpleAccount* account) {
@@ -233,6 +271,8 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   if (!settings.ok()) return settings.status();
   const ParsedSettings strings = ParseAccountStrings(
       described.options(), request.account_strings(), request.settings());
+  const ParsedSettings saved =
+      ParseSavedSettings(described.options(), request.saved_settings());
 
   // purple_account_new returns the existing account of this user if there is
   // one: it searches every account itself (normalising each name), so a second
@@ -272,6 +312,10 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
 
   // Never written to accounts.xml: the password stays in memory only.
   purple_account_set_remember_password(account, FALSE);
+  // What the plugin changed last time first: the client's settings win.
+  for (const TypedSetting& setting : saved.settings) {
+    ApplySetting(account, setting);
+  }
   for (const TypedSetting& setting : strings.settings) {
     ApplySetting(account, setting);
   }
@@ -279,6 +323,8 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
     ApplySetting(account, setting);
   }
   ApplyProxy(account, request.proxy());
+  // Changes are counted from what this Login set.
+  session->reported_settings = SnapshotAccountSettings(account);
   account->ui_data = session;
   Connect(session);
 
@@ -286,7 +332,7 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   *response.mutable_session() = description;
   response.mutable_session()->set_state(v1::CONNECTION_STATE_CONNECTING);
   for (const ParsedSettings* parsed :
-       {static_cast<const ParsedSettings*>(&*settings), &strings}) {
+       {static_cast<const ParsedSettings*>(&*settings), &strings, &saved}) {
     for (const std::string& key : parsed->ignored) {
       response.add_ignored_settings(key);
     }
@@ -364,6 +410,10 @@ gboolean PurpleSessions::OnConnectDeadline(gpointer data) {
 
 void PurpleSessions::OnConnected(LoopSession* session) {
   StopConnectDeadline(session);
+  // Plugins store what the login gave them (tokens, keys) before signing on:
+  // reported before CONNECTED, so a client that saves them at sign-on has them.
+  ReportSettingChanges(session);
+  SyncPluginState();
   session->reconnect_attempt = 0;
   v1::Event event;
   v1::ConnectionChanged* change = event.mutable_connection_changed();
@@ -381,6 +431,8 @@ void PurpleSessions::OnDisconnected(LoopSession* session,
                                     const std::string& text, bool has_reason) {
   if (session->logging_out) return;
   StopConnectDeadline(session);
+  ReportSettingChanges(session);
+  SyncPluginState();
   for (auto& [name, room] : session->rooms) room.joined = false;
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
 
@@ -445,11 +497,31 @@ void PurpleSessions::RejoinRooms(LoopSession* session) {
   }
 }
 
-absl::Status PurpleSessions::Logout(const OnLoop&, const std::string& key) {
-  absl::StatusOr<LoopSession*> session = Find(key);
+absl::StatusOr<v1::LogoutResponse> PurpleSessions::Logout(
+    const OnLoop&, const v1::LogoutRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
+  PurpleAccount* account = (*session)->account;
+  // The names a plugin files an account under: the username as given,
+  // without a resource, and as the plugin normalises it.
+  std::vector<std::string> names;
+  const std::string username = purple_account_get_username(account);
+  names.push_back(username);
+  names.push_back(username.substr(0, username.find('/')));
+  if (const char* normalized = purple_normalize(account, username.c_str())) {
+    names.push_back(normalized);
+  }
   Teardown(*session);
-  return absl::OkStatus();
+  v1::LogoutResponse response;
+  if (options_.plugin_state == nullptr) return response;
+  // After the teardown: the plugin has closed its files and written its last.
+  options_.plugin_state->Sync();
+  if (request.remove_plugin_files()) {
+    for (std::string& removed : options_.plugin_state->RemoveFilesOf(names)) {
+      response.add_removed_plugin_files(std::move(removed));
+    }
+  }
+  return response;
 }
 
 void PurpleSessions::LogoutAll(const OnLoop&) {
@@ -458,6 +530,8 @@ void PurpleSessions::LogoutAll(const OnLoop&) {
 
 void PurpleSessions::Teardown(LoopSession* session) {
   const std::string key = session->key;
+  // The last values, before SessionEnded.
+  ReportSettingChanges(session);
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
   session->logging_out = true;
   if (session->reconnect_timer != 0) {

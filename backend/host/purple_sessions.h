@@ -24,6 +24,7 @@ namespace lilac {
 
 class RequestTracker;
 class FileSpool;
+class PluginStateDir;
 
 // The sessions' side of libpurple: turns API commands into libpurple calls and
 // libpurple's callbacks into events for the EventSink. Lives on the loop
@@ -38,6 +39,9 @@ class PurpleSessions {
     std::string spool_dir;
     // Largest incoming file accepted, in bytes.
     uint64_t max_file_size = 50 << 20;
+    // Where plugins' files persist (PurpleHost::plugin_state); none: they go
+    // with the process.
+    PluginStateDir* plugin_state = nullptr;
   };
 
   // Installs libpurple's UI ops and signal handlers. One instance per process.
@@ -47,7 +51,8 @@ class PurpleSessions {
 
   absl::StatusOr<v1::LoginResponse> Login(const OnLoop& loop,
                                           const v1::LoginRequest& request);
-  absl::Status Logout(const OnLoop& loop, const std::string& session);
+  absl::StatusOr<v1::LogoutResponse> Logout(const OnLoop& loop,
+                                            const v1::LogoutRequest& request);
   void LogoutAll(const OnLoop& loop);
 
   absl::StatusOr<v1::SetStatusResponse> SetStatus(
@@ -154,6 +159,12 @@ class PurpleSessions {
                       const v1::SendMessageResponse& response);
   void RejoinRooms(LoopSession* session);
   void Teardown(LoopSession* session);
+  // Reports what the plugin changed in the account's settings since the last
+  // report, and keeps the files it wrote (see AccountSettingsChanged).
+  void ReportSettingChanges(LoopSession* session);
+  void ReportAllSettingChanges();
+  void SyncPluginState();
+  static gboolean OnPluginStateTimer(gpointer sessions);
 
  public:
   // A GetUserInfo waiting for the plugin's notify_userinfo.
@@ -176,6 +187,7 @@ class PurpleSessions {
   std::vector<std::pair<std::string, v1::Event>> join_failures_;
   guint join_failure_source_ = 0;
   std::string recent_error_notice_;
+  guint plugin_state_timer_ = 0;
   friend gboolean UserInfoTimeout(gpointer data);
 };
 

@@ -133,4 +133,49 @@ ParsedSettings ParseAccountStrings(
   return parsed;
 }
 
+ParsedSettings ParseSavedSettings(
+    const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
+    const google::protobuf::RepeatedPtrField<v1::AccountSetting>& saved) {
+  std::map<std::string, v1::AccountOption::Type> declared;
+  for (const v1::AccountOption& option : options) {
+    declared[option.key()] = option.type();
+  }
+  ParsedSettings parsed;
+  for (const v1::AccountSetting& setting : saved) {
+    TypedSetting typed;
+    typed.key = setting.key();
+    switch (setting.value_case()) {
+      case v1::AccountSetting::kBoolValue:
+        typed.type = v1::AccountOption::TYPE_BOOL;
+        typed.bool_value = setting.bool_value();
+        break;
+      case v1::AccountSetting::kIntValue:
+        typed.type = v1::AccountOption::TYPE_INT;
+        typed.int_value = setting.int_value();
+        break;
+      default:
+        typed.type = v1::AccountOption::TYPE_STRING;
+        typed.string_value = setting.string_value();
+        break;
+    }
+    auto option = declared.find(setting.key());
+    if (option != declared.end()) {
+      const bool is_string =
+          option->second == v1::AccountOption::TYPE_STRING ||
+          option->second == v1::AccountOption::TYPE_STRING_LIST;
+      if (is_string ? typed.type != v1::AccountOption::TYPE_STRING
+                    : typed.type != option->second) {
+        parsed.ignored.push_back(setting.key());
+        continue;
+      }
+      typed.type = option->second;
+    } else {
+      typed.declared = false;
+      parsed.undeclared.push_back(setting.key());
+    }
+    parsed.settings.push_back(std::move(typed));
+  }
+  return parsed;
+}
+
 }  // namespace lilac

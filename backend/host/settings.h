@@ -9,6 +9,7 @@
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_field.h"
 #include "protos/lilac/v1/protocols.pb.h"
+#include "protos/lilac/v1/sessions.pb.h"
 
 namespace lilac {
 
@@ -58,6 +59,13 @@ ParsedSettings ParseAccountStrings(
     const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
     const google::protobuf::Map<std::string, std::string>& strings,
     const google::protobuf::Map<std::string, std::string>& settings);
+
+// Settings a client gives back from AccountSettingsChanged, typed as the
+// plugin set them; never fails: a key the plugin declares with another type is
+// ignored. Undeclared keys keep their own type.
+ParsedSettings ParseSavedSettings(
+    const google::protobuf::RepeatedPtrField<v1::AccountOption>& options,
+    const google::protobuf::RepeatedPtrField<v1::AccountSetting>& saved);
 
 // Parses a boolean the way ParseSettings does.
 bool ParseBool(const std::string& text, bool* value);

@@ -158,5 +158,35 @@ TEST(SettingsTest, AccountStringsNeverFailAndYieldToSettings) {
   EXPECT_FALSE(parsed.settings[2].declared);
 }
 
+TEST(SettingsTest, SavedSettingsKeepTheirTypeUnlessDeclaredOtherwise) {
+  google::protobuf::RepeatedPtrField<v1::AccountSetting> saved;
+  auto add = [&](const std::string& key) {
+    v1::AccountSetting* setting = saved.Add();
+    setting->set_key(key);
+    return setting;
+  };
+  add("refresh-token")->set_string_value("tok");
+  add("token-generation")->set_int_value(4);
+  add("carbons-enabled")->set_bool_value(true);
+  add("port")->set_int_value(6697);
+  add("ssl")->set_string_value("yes");  // declared bool: left out
+  add("connection_security")->set_string_value("old_ssl");
+  const ParsedSettings parsed = ParseSavedSettings(IrcLikeOptions(), saved);
+  ASSERT_EQ(parsed.settings.size(), 5u);
+  EXPECT_EQ(parsed.settings[0].type, v1::AccountOption::TYPE_STRING);
+  EXPECT_EQ(parsed.settings[0].string_value, "tok");
+  EXPECT_FALSE(parsed.settings[0].declared);
+  EXPECT_EQ(parsed.settings[1].type, v1::AccountOption::TYPE_INT);
+  EXPECT_EQ(parsed.settings[1].int_value, 4);
+  EXPECT_EQ(parsed.settings[2].type, v1::AccountOption::TYPE_BOOL);
+  EXPECT_TRUE(parsed.settings[2].bool_value);
+  EXPECT_TRUE(parsed.settings[3].declared);
+  EXPECT_EQ(parsed.settings[4].type, v1::AccountOption::TYPE_STRING_LIST);
+  EXPECT_THAT(parsed.ignored, ElementsAre("ssl"));
+  EXPECT_THAT(
+      parsed.undeclared,
+      ElementsAre("refresh-token", "token-generation", "carbons-enabled"));
+}
+
 }  // namespace
 }  // namespace lilac

@@ -23,8 +23,10 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   server->registry_ =
       std::make_unique<SessionRegistry>(options.events_per_session);
   server->sessions_ = server->host_->Run([&](const OnLoop& loop) {
+    PurpleSessions::Options sessions = options.sessions;
+    sessions.plugin_state = server->host_->plugin_state(loop);
     return std::make_unique<PurpleSessions>(loop, server->registry_.get(),
-                                            options.sessions);
+                                            std::move(sessions));
   });
   absl::Status plugins = server->host_->Run([&](const OnLoop& loop) {
     ProbePluginsAgain(loop);

@@ -46,6 +46,14 @@ ABSL_FLAG(std::string, spool_dir, "",
           "Directory for incoming files until clients fetch them (one "
           "subdirectory per session). Default: inside lilacd's private "
           "libpurple directory, removed at exit.");
+ABSL_FLAG(std::string, plugin_state_dir, "",
+          "Directory where plugins' own files persist across restarts "
+          "(telegram-purple's keys, OMEMO databases; created 0700). "
+          "libpurple's directory stays private inside it, and passwords "
+          "never reach it. Several lilacd processes may share one. "
+          "Default: none, plugins' files go with the process. Tokens that "
+          "plugins keep as account settings come as AccountSettingsChanged "
+          "events instead.");
 ABSL_FLAG(uint64_t, max_file_size, 50 << 20,
           "Largest incoming file accepted, in bytes.");
 
@@ -98,6 +106,7 @@ int main(int argc, char** argv) {
   options.listen = *listen;
   options.host.plugin_dirs = absl::GetFlag(FLAGS_plugin_dirs);
   options.host.purple_debug = absl::GetFlag(FLAGS_purple_debug);
+  options.host.plugin_state_dir = absl::GetFlag(FLAGS_plugin_state_dir);
   options.load_plugins = absl::GetFlag(FLAGS_load_plugins);
   options.events_per_session = absl::GetFlag(FLAGS_events_per_session);
   options.sessions.spool_dir = absl::GetFlag(FLAGS_spool_dir);
