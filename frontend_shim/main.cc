@@ -26,6 +26,7 @@
 #include "frontend_shim/translate/login_proxy.h"
 #include "frontend_shim/translate/plugin_loader.h"
 #include "frontend_shim/translate/purple_settings_check.h"
+#include "frontend_shim/translate/saved_settings_store.h"
 #include "frontend_shim/translate/session_bridge.h"
 #include "frontend_shim/wire/spectrum_connection.h"
 #include "grpcpp/create_channel.h"
@@ -68,6 +69,10 @@ int Run(int argc, char** argv) {
   // Plugins' GLib warnings, rate-limited per message.
   log::RouteGlibLog();
   for (const std::string& warning : config->warnings) LogWarning(warning);
+  // Spectrum starts backends in working_dir; upstream's backend uses the
+  // current directory when the config names none, and so does this one.
+  const std::string working_dir =
+      config->working_dir.empty() ? "." : config->working_dir;
 
   // lilacd: in this process (each shim process has its own libpurple and
   // private directory) or remote.
@@ -77,6 +82,10 @@ int Run(int argc, char** argv) {
     LilacServer::Options options;
     options.host.plugin_dirs = config->plugin_dirs;
     options.host.purple_debug = config->purple_debug;
+    // As upstream's libpurple backend, whose user directory is working_dir:
+    // plugins' own files (keys, databases) outlive the process there, while
+    // libpurple's own files stay private (see PluginStateDir).
+    options.host.plugin_state_dir = working_dir;
     // Bursts of incoming messages can outrun the translation to Spectrum for a
     // moment; a deep buffer absorbs them instead of losing events (a bounded
     // log still caps memory).
@@ -112,8 +121,7 @@ int Run(int argc, char** argv) {
   // Plugins that are not protocols (message carbons...): those named in the
   // config and those the upstream backend would load from prefs.xml.
   std::vector<std::string> plugins = config->load_plugins;
-  const std::string prefs = absl::StrCat(
-      config->working_dir.empty() ? "." : config->working_dir, "/prefs.xml");
+  const std::string prefs = absl::StrCat(working_dir, "/prefs.xml");
   if (absl::StatusOr<std::vector<std::string>> saved = ReadLoadedPlugins(prefs);
       !saved.ok()) {
     LogWarning(absl::StrCat("plugins of prefs.xml not loaded: ",
@@ -185,6 +193,11 @@ int Run(int argc, char** argv) {
   if (config->protocol == "any") {
     bridge_options.settings_check = &settings_check;
   }
+  // What plugins change in accounts at run time (tokens, device ids), kept
+  // per user for the next login. Outlives the bridge.
+  SavedSettingsStore saved_settings(
+      absl::StrCat(working_dir, "/.lilac/settings"));
+  bridge_options.saved_settings = &saved_settings;
   LogInfo(DescribeProxy(config->proxy));
   if (config->web_directory.empty() != config->web_url.empty()) {
     LogWarning(

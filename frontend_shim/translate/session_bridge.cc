@@ -18,6 +18,13 @@ namespace {
 
 using pbnetwork::WrapperMessage;
 
+// Sessions logged out whose SessionEnded is awaited, at most: a bound in
+// case it never comes.
+constexpr size_t kMaxEndingSessions = 4096;
+// How long a LOGIN waits for the SessionEnded of the user's session we just
+// logged out, so that the settings it reported on the way out are loaded.
+constexpr absl::Duration kEndingSessionWait = absl::Seconds(2);
+
 std::string Describe(const grpc::Status& status) {
   return absl::StrCat(status.error_code(), " ", status.error_message());
 }
@@ -263,6 +270,8 @@ void SessionBridge::RunEvents() {
 
 void SessionBridge::DisconnectEveryone(const std::string& why) {
   absl::MutexLock lock(&mutex_);
+  // The stream that would have told their last settings is gone.
+  ending_sessions_.clear();
   for (auto& [jid, user] : users_) {
     if (user.disconnected) continue;
     user.disconnected = true;
@@ -282,14 +291,27 @@ void SessionBridge::HandleEvent(const v1::Event& event) {
   {
     absl::MutexLock lock(&mutex_);
     auto session = session_users_.find(event.session());
-    if (session == session_users_.end()) return;  // not ours, or logged out
-    jid = session->second;
-    auto user = users_.find(jid);
-    if (user == users_.end()) return;
-    out = translator_.Translate(event, user->second, delivered_[jid],
-                                absl::Now());
-    // Sent under the lock, so frames of one user keep the events' order.
-    for (const WrapperMessage& frame : out.frames) Send(frame);
+    if (session != session_users_.end()) {
+      jid = session->second;
+      auto user = users_.find(jid);
+      if (user == users_.end()) return;
+      out = translator_.Translate(event, user->second, delivered_[jid],
+                                  absl::Now());
+      // Sent under the lock, so frames of one user keep the events' order.
+      for (const WrapperMessage& frame : out.frames) Send(frame);
+    } else if (auto ending = ending_sessions_.find(event.session());
+               ending != ending_sessions_.end()) {
+      // Logged out by us: only the settings it reports on the way out
+      // still count.
+      jid = ending->second;
+      if (event.has_session_ended()) ending_sessions_.erase(ending);
+      if (!event.has_account_settings_changed()) return;
+    } else {
+      return;  // not ours
+    }
+  }
+  if (event.has_account_settings_changed()) {
+    SaveSettings(jid, event.account_settings_changed());
   }
   for (const std::string& line : out.log) LogInfo(line);
   for (const std::string& line : out.warnings) LogWarning(line);
@@ -297,6 +319,32 @@ void SessionBridge::HandleEvent(const v1::Event& event) {
   for (const v1::FileReceived& file : out.files) {
     Post(jid, [this, jid, file] { OfferFile(jid, file); });
   }
+}
+
+void SessionBridge::SaveSettings(const std::string& jid,
+                                 const v1::AccountSettingsChanged& changed) {
+  if (options_.saved_settings == nullptr) return;
+  // Values are secrets: only counts are logged.
+  const absl::Status applied = options_.saved_settings->Apply(jid, changed);
+  if (!applied.ok()) {
+    LogWarning(absl::StrCat("settings changed by the plugin for ", jid,
+                            " not saved (", changed.settings_size(),
+                            " changed, ", changed.removed_keys_size(),
+                            " removed): ", applied.message()));
+    return;
+  }
+  LogInfo(absl::StrCat("saved settings of ", jid,
+                       " updated: ", changed.settings_size(), " changed, ",
+                       changed.removed_keys_size(), " removed"));
+}
+
+void SessionBridge::NoteEndingSession(const std::string& session,
+                                      const std::string& jid) {
+  if (options_.saved_settings == nullptr) return;
+  if (ending_sessions_.size() >= kMaxEndingSessions) {
+    ending_sessions_.erase(ending_sessions_.begin());
+  }
+  ending_sessions_[session] = jid;
 }
 
 void SessionBridge::HandleFrame(const WrapperMessage& frame) {
@@ -448,6 +496,7 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
       // A LOGIN without LOGOUT: start over.
       old_session = existing->second.session;
       session_users_.erase(old_session);
+      NoteEndingSession(old_session, login.user());
       users_.erase(existing);
     }
     UserState& user = users_[login.user()];
@@ -464,7 +513,10 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     v1::LogoutRequest logout;
     logout.set_session(old_session);
     v1::LogoutResponse ignored;
-    stub_->Logout(Context().get(), logout, &ignored);
+    if (!stub_->Logout(Context().get(), logout, &ignored).ok()) {
+      absl::MutexLock lock(&mutex_);
+      ending_sessions_.erase(old_session);
+    }
   }
   request.set_password(login.password());
   for (const auto& [key, value] : options_.purple_settings) {
@@ -477,12 +529,33 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
   for (const auto& [key, value] : login.settings().value()) {
     if (!key.empty()) (*request.mutable_account_strings())[key] = value;
   }
+  if (options_.saved_settings != nullptr) {
+    {
+      // An earlier session of the user reports its last settings before
+      // its SessionEnded: wait (briefly) for that, then load.
+      absl::MutexLock lock(&mutex_);
+      const std::string& jid = login.user();
+      const auto none_ending = [this, &jid]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        for (const auto& [session, user] : ending_sessions_) {
+          if (user == jid) return false;
+        }
+        return true;
+      };
+      mutex_.AwaitWithTimeout(absl::Condition(&none_ending),
+                              kEndingSessionWait);
+    }
+    for (v1::AccountSetting& setting :
+         options_.saved_settings->Load(login.user())) {
+      *request.add_saved_settings() = std::move(setting);
+    }
+  }
   if (options_.proxy) *request.mutable_proxy() = *options_.proxy;
   request.set_connect_timeout_seconds(
       static_cast<uint32_t>(absl::ToInt64Seconds(options_.connect_timeout)));
   LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
                        " on ", request.protocol(), " (",
-                       request.account_strings_size(), " per-user settings)"));
+                       request.account_strings_size(), " per-user settings, ",
+                       request.saved_settings_size(), " saved settings)"));
   v1::LoginResponse response;
   CallContext context = Context();
   // A (remote) lilacd that is restarting gets until the deadline to come
@@ -537,6 +610,7 @@ void SessionBridge::Logout(const pbnetwork::Logout& logout) {
     session = it->second.session;
     // Nothing more is sent for this user from now on.
     session_users_.erase(session);
+    NoteEndingSession(session, logout.user());
     users_.erase(it);
   }
   LogInfo(absl::StrCat("LOGOUT ", logout.user()));
@@ -545,6 +619,10 @@ void SessionBridge::Logout(const pbnetwork::Logout& logout) {
   v1::LogoutResponse response;
   const grpc::Status status =
       stub_->Logout(Context().get(), request, &response);
+  if (!status.ok()) {
+    absl::MutexLock lock(&mutex_);
+    ending_sessions_.erase(session);
+  }
   if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) {
     LogWarning(
         absl::StrCat("logout of ", logout.user(), ": ", Describe(status)));

@@ -16,6 +16,7 @@
 #include "absl/time/time.h"
 #include "frontend_shim/translate/event_translator.h"
 #include "frontend_shim/translate/purple_settings_check.h"
+#include "frontend_shim/translate/saved_settings_store.h"
 #include "frontend_shim/translate/user_queues.h"
 #include "frontend_shim/translate/user_state.h"
 #include "frontend_shim/web_storage/web_storage.h"
@@ -63,6 +64,11 @@ class SessionBridge {
     // its events, so a flood waits instead of being lost. Only with the
     // embedded lilacd, whose one client is this shim.
     bool hold_network_when_behind = false;
+    // Keeps what plugins change in accounts at run time (tokens, device
+    // ids: AccountSettingsChanged) per user JID, given back at the user's
+    // next LOGIN (LoginRequest.saved_settings). None: such changes are lost
+    // with the session. Not owned.
+    SavedSettingsStore* saved_settings = nullptr;
   };
   using SendFrame = std::function<void(const pbnetwork::WrapperMessage&)>;
 
@@ -84,6 +90,13 @@ class SessionBridge {
   void HandleEvent(const v1::Event& event);
   // Everyone loses their session (the event stream broke).
   void DisconnectEveryone(const std::string& why);
+  // Keeps the settings a plugin changed in `user`'s account.
+  void SaveSettings(const std::string& user,
+                    const v1::AccountSettingsChanged& changed);
+  // We asked lilacd to log `session` (of `user`) out: the settings it
+  // reports on the way out (before SessionEnded) are still kept.
+  void NoteEndingSession(const std::string& session, const std::string& user)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
 
   void Login(const pbnetwork::Login& login);
   void Logout(const pbnetwork::Logout& logout);
@@ -159,6 +172,9 @@ class SessionBridge {
   std::map<std::string, UserState> users_ ABSL_GUARDED_BY(mutex_);
   // Session key → user JID.
   std::map<std::string, std::string> session_users_ ABSL_GUARDED_BY(mutex_);
+  // Session key → user JID of sessions we logged out, until their
+  // SessionEnded (with saved_settings only).
+  std::map<std::string, std::string> ending_sessions_ ABSL_GUARDED_BY(mutex_);
   // Per user JID, across logins.
   std::map<std::string, DeliveredMessages> delivered_ ABSL_GUARDED_BY(mutex_);
   uint64_t next_login_ ABSL_GUARDED_BY(mutex_) = 0;
