@@ -30,6 +30,7 @@ constexpr int kLearnAttempts = 5;
 
 bool layout_checked = false;
 int learn_attempts = 0;
+guint learn_retry = 0;
 GSourceFunc accounts_save_callback = nullptr;
 bool learning_save_callback = false;
 std::function<void()>* on_save_scheduled = nullptr;
@@ -95,8 +96,11 @@ bool Probe() {
 
 gboolean RetryLearning(gpointer) {
   Probe();
+  if (accounts_save_callback != nullptr || ++learn_attempts >= kLearnAttempts) {
+    learn_retry = 0;
+  }
   if (accounts_save_callback != nullptr) return G_SOURCE_REMOVE;
-  if (++learn_attempts < kLearnAttempts) return G_SOURCE_CONTINUE;
+  if (learn_attempts < kLearnAttempts) return G_SOURCE_CONTINUE;
   log::Warning("settings",
                "libpurple's accounts save timer not recognised: changed "
                "settings are compared only at sign-on, disconnect and "
@@ -118,7 +122,9 @@ bool WatchAccountSettings(const OnLoop&, std::function<void()> on_scheduled) {
   }
   if (accounts_save_callback == nullptr) {
     // Not through libpurple's event loop ops: this timer is not observed.
-    g_timeout_add_seconds(kLearnRetrySeconds, RetryLearning, nullptr);
+    learn_attempts = 0;
+    learn_retry =
+        g_timeout_add_seconds(kLearnRetrySeconds, RetryLearning, nullptr);
   }
   delete on_save_scheduled;
   on_save_scheduled = new std::function<void()>(std::move(on_scheduled));
@@ -176,6 +182,15 @@ std::optional<v1::AccountSettingsChanged> DiffAccountSettings(
     return std::nullopt;
   }
   return changed;
+}
+
+void StopWatchingAccountSettings() {
+  if (learn_retry != 0) g_source_remove(learn_retry);
+  if (pending_report != 0) g_source_remove(pending_report);
+  learn_retry = pending_report = 0;
+  ObserveSecondsTimers(nullptr);
+  delete on_save_scheduled;
+  on_save_scheduled = nullptr;
 }
 
 }  // namespace lilac

@@ -27,6 +27,10 @@ using AccountSettings = std::map<std::string, v1::AccountSetting>;
 bool WatchAccountSettings(const OnLoop& loop,
                           std::function<void()> on_save_scheduled);
 
+// Stops what WatchAccountSettings started, before libpurple quits. Loop
+// thread only.
+void StopWatchingAccountSettings();
+
 // The account's settings now (empty if WatchAccountSettings failed). Loop
 // thread only: called from libpurple's callbacks, which carry no OnLoop yet.
 AccountSettings SnapshotAccountSettings(PurpleAccount* account);

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <system_error>
 
@@ -23,6 +24,10 @@ namespace fs = std::filesystem;
 
 constexpr char kLilacDir[] = ".lilac";
 constexpr char kLockSuffix[] = ".lock";
+// How long a private directory without a lock (a process could not move
+// everything out at exit) waits before another process takes it over: never
+// one still being set up.
+constexpr time_t kOrphanGraceSeconds = 60;
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -54,11 +59,22 @@ bool MoveInto(const std::string& from, const std::string& to) {
     }
     return all && rmdir(from.c_str()) == 0;
   }
+  // A file where the root has a directory (or the other way round): the
+  // root's may be other accounts' (a shared telegram-purple/), so it stays.
   if (IsDirectory(target) != IsDirectory(source)) {
-    std::error_code ignored;
-    fs::remove_all(to, ignored);
+    errno = EEXIST;
+    return false;
   }
   return rename(from.c_str(), to.c_str()) == 0;
+}
+
+// Whether the path `path` still names the file open as `fd`: a lock file
+// another process recovered (and unlinked) in between does not.
+bool StillNames(const std::string& path, int fd) {
+  struct stat by_path, by_fd;
+  return stat(path.c_str(), &by_path) == 0 && fstat(fd, &by_fd) == 0 &&
+         by_path.st_dev == by_fd.st_dev && by_path.st_ino == by_fd.st_ino &&
+         by_fd.st_nlink > 0;
 }
 
 // Only the service's user may read what plugins keep (keys, tokens).
@@ -70,9 +86,9 @@ void MakePrivate(const std::string& path) {
 
 bool NameOf(absl::string_view entry, absl::string_view name) {
   if (name.empty() || !absl::StartsWith(entry, name)) return false;
-  if (entry.size() == name.size()) return true;
-  const char next = entry[name.size()];
-  return next == '_' || next == '.';
+  // Not ".": usernames have dots, and alice@example.com's files must not
+  // take alice@example.com.au's along.
+  return entry.size() == name.size() || entry[name.size()] == '_';
 }
 
 bool NamesAny(absl::string_view entry, const std::vector<std::string>& names) {
@@ -87,9 +103,10 @@ bool PluginStateDir::IsPrivateName(absl::string_view name) {
   // libpurple's files (each also with the ".save" it writes first), its
   // caches, and lilac's spool and own directory.
   static constexpr absl::string_view kPrivate[] = {
-      "accounts.xml", "blist.xml",     "prefs.xml", "status.xml",
-      "pounces.xml",  "xmpp-caps.xml", "icons",     "logs",
-      "certificates", "smileys",       "spool",     kLilacDir};
+      "accounts.xml", "blist.xml",     "prefs.xml",   "status.xml",
+      "pounces.xml",  "xmpp-caps.xml", "smileys.xml", "icons",
+      "logs",         "certificates",  "smileys",     "custom_smiley",
+      "themes",       "spool",         kLilacDir};
   for (absl::string_view own : kPrivate) {
     if (name == own || name == absl::StrCat(own, ".save")) return true;
   }
@@ -156,20 +173,51 @@ PluginStateDir::PluginStateDir(std::string root, std::string run_dir,
       lock_fd_(lock_fd) {}
 
 PluginStateDir::~PluginStateDir() {
-  Collect(user_dir_, /*link_back=*/false);
-  std::error_code ignored;
-  fs::remove_all(user_dir_, ignored);
+  // What could not be moved stays, with no lock: the next process to sync
+  // takes it over (see RecoverDeadProcesses) instead of it being lost.
+  if (Collect(user_dir_, /*link_back=*/false)) {
+    std::error_code ignored;
+    fs::remove_all(user_dir_, ignored);
+  }
   unlink(absl::StrCat(user_dir_, kLockSuffix).c_str());
   close(lock_fd_);
 }
 
 void PluginStateDir::Sync() {
+  ForgetDeletedEntries();
   Collect(user_dir_, /*link_back=*/true);
   LinkRootEntries();
   RecoverDeadProcesses();
 }
 
-void PluginStateDir::Collect(const std::string& dir, bool link_back) {
+void PluginStateDir::ForgetDeletedEntries() {
+  for (auto it = linked_.begin(); it != linked_.end();) {
+    const std::string link = absl::StrCat(user_dir_, "/", *it);
+    const std::string target = absl::StrCat(root_, "/", *it);
+    struct stat info;
+    if (lstat(link.c_str(), &info) == 0) {
+      // Still ours unless the link dangles (another process removed the
+      // entry): then it goes, so the plugin can create the name again.
+      if (S_ISLNK(info.st_mode) && stat(target.c_str(), &info) != 0) {
+        unlink(link.c_str());
+        it = linked_.erase(it);
+      } else {
+        ++it;
+      }
+      continue;
+    }
+    // The plugin deleted its file or directory (to start afresh): so does
+    // the root, or the entry would come back.
+    std::error_code ignored;
+    fs::remove_all(target, ignored);
+    log::Info("plugin-state",
+              absl::StrCat("removed ", target, ", which a plugin deleted"));
+    it = linked_.erase(it);
+  }
+}
+
+bool PluginStateDir::Collect(const std::string& dir, bool link_back) {
+  bool all = true;
   for (const std::string& name : Names(dir)) {
     if (IsPrivateName(name)) continue;
     const std::string from = absl::StrCat(dir, "/", name);
@@ -179,15 +227,20 @@ void PluginStateDir::Collect(const std::string& dir, bool link_back) {
     if (!MoveInto(from, to)) {
       log::Warning("plugin-state",
                    absl::StrCat("cannot move ", from, " to ", to, ": ",
-                                ErrnoText(), "; it is lost at exit"));
+                                ErrnoText(), "; kept where it is"));
+      all = false;
       continue;
     }
     MakePrivate(to);
-    if (link_back && symlink(to.c_str(), from.c_str()) != 0) {
+    if (!link_back) continue;
+    if (symlink(to.c_str(), from.c_str()) != 0) {
       log::Warning("plugin-state", absl::StrCat("cannot link ", from, " to ",
                                                 to, ": ", ErrnoText()));
+      continue;
     }
+    linked_.insert(name);
   }
+  return all;
 }
 
 void PluginStateDir::LinkRootEntries() {
@@ -200,7 +253,9 @@ void PluginStateDir::LinkRootEntries() {
     if (symlink(target.c_str(), link.c_str()) != 0) {
       log::Warning("plugin-state", absl::StrCat("cannot link ", link, " to ",
                                                 target, ": ", ErrnoText()));
+      continue;
     }
+    linked_.insert(name);
   }
 }
 
@@ -212,29 +267,34 @@ void PluginStateDir::RecoverDeadProcesses() {
     if (id == id_) continue;
     const std::string dir = absl::StrCat(run_dir_, "/", id);
     const std::string lock = dir + kLockSuffix;
+    struct stat info;
     int fd = -1;
     if (is_lock) {
       fd = open(lock.c_str(), O_RDWR | O_CLOEXEC);
-      // Held: its process lives.
-      if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      // Held: its process lives. No longer named so: its process ended
+      // cleanly or another one recovered it meanwhile.
+      if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+          !StillNames(lock, fd)) {
         if (fd >= 0) close(fd);
         continue;
       }
-    } else {
-      struct stat info;
-      // A directory is handled with its lock; one without is an orphan.
-      if (access(lock.c_str(), F_OK) == 0 || lstat(dir.c_str(), &info) != 0 ||
-          !S_ISDIR(info.st_mode)) {
-        continue;
-      }
+    } else if (access(lock.c_str(), F_OK) == 0 ||
+               lstat(dir.c_str(), &info) != 0 || !S_ISDIR(info.st_mode) ||
+               time(nullptr) - info.st_mtime < kOrphanGraceSeconds) {
+      // A directory is handled with its lock; one without (what a process
+      // could not move out at exit) once it has stayed so for a while.
+      continue;
     }
-    struct stat info;
+    bool recovered = true;
     if (lstat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
-      Collect(dir, /*link_back=*/false);
-      std::error_code ignored;
-      fs::remove_all(dir, ignored);
+      recovered = Collect(dir, /*link_back=*/false);
+      if (recovered) {
+        std::error_code ignored;
+        fs::remove_all(dir, ignored);
+      }
       log::Info("plugin-state",
-                absl::StrCat("took over the plugin files of ", dir,
+                absl::StrCat(recovered ? "took over" : "took part of",
+                             " the plugin files of ", dir,
                              ", left by a process that ended"));
     }
     if (fd >= 0) {
@@ -256,6 +316,7 @@ std::vector<std::string> PluginStateDir::RemoveFilesOf(
     if (NamesAny(top, names)) {
       fs::remove_all(path, ignored);
       unlink(absl::StrCat(user_dir_, "/", top).c_str());
+      linked_.erase(top);
       removed.push_back(top);
       continue;
     }

@@ -2,6 +2,7 @@
 #define LILAC_BACKEND_HOST_PLUGIN_STATE_DIR_H_
 
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,7 +55,7 @@ class PluginStateDir {
   // Removes from the root (and the user directory) the entries of an account
   // whose names are `names` (the username in its spellings): names at the top
   // or one directory down that equal one of them or start with one followed by
-  // "_" or ".". Returns their paths relative to the root, sorted.
+  // "_". Returns their paths relative to the root, sorted.
   std::vector<std::string> RemoveFilesOf(const std::vector<std::string>& names);
 
   // libpurple's and lilac's own names in the user directory, never shared.
@@ -65,15 +66,20 @@ class PluginStateDir {
                  int lock_fd);
   // Moves plugin entries of `dir` (a user directory, ours or a dead
   // process's) into the root; with `link_back`, leaves links in their place.
-  void Collect(const std::string& dir, bool link_back);
+  // False if one could not be moved (it stays where it is).
+  bool Collect(const std::string& dir, bool link_back);
+  // Entries we linked that the plugin deleted are deleted in the root too;
+  // links whose target another process removed go.
+  void ForgetDeletedEntries();
   void LinkRootEntries();
   void RecoverDeadProcesses();
 
   const std::string root_;
   const std::string run_dir_;  // <root>/.lilac/run
   const std::string id_;
-  const std::string user_dir_;  // <run_dir>/<id>
-  int lock_fd_;                 // <run_dir>/<id>.lock, flock'ed while we live
+  const std::string user_dir_;    // <run_dir>/<id>
+  int lock_fd_;                   // <run_dir>/<id>.lock, flock'ed while we live
+  std::set<std::string> linked_;  // names in user_dir_ that link to the root
 };
 
 }  // namespace lilac

@@ -153,7 +153,7 @@ TEST_F(PluginStateDirTest, RemovesOnlyTheAccountsFiles) {
   auto dir = *PluginStateDir::Open(root_);
   const std::string user_dir = dir->user_dir();
   Write(user_dir + "/alice@example.org_db.sqlite", "a");
-  Write(user_dir + "/alice@example.org.keys", "a");
+  Write(user_dir + "/alice@example.org.uk_db.sqlite", "another account");
   Write(user_dir + "/alice@example.org2_db.sqlite", "other account");
   Write(user_dir + "/bob@example.org_db.sqlite", "b");
   Write(user_dir + "/telegram-purple/alice@example.org/auth", "a");
@@ -162,13 +162,62 @@ TEST_F(PluginStateDirTest, RemovesOnlyTheAccountsFiles) {
 
   EXPECT_THAT(
       dir->RemoveFilesOf({"alice@example.org/phone", "", "alice@example.org"}),
-      ElementsAre("alice@example.org.keys", "alice@example.org_db.sqlite",
+      ElementsAre("alice@example.org_db.sqlite",
                   "telegram-purple/alice@example.org"));
+  EXPECT_TRUE(fs::exists(root_ + "/alice@example.org.uk_db.sqlite"));
   EXPECT_TRUE(fs::exists(root_ + "/alice@example.org2_db.sqlite"));
   EXPECT_TRUE(fs::exists(root_ + "/bob@example.org_db.sqlite"));
   EXPECT_TRUE(fs::exists(root_ + "/telegram-purple/bob@example.org/auth"));
   EXPECT_FALSE(fs::exists(user_dir + "/alice@example.org_db.sqlite"));
   EXPECT_FALSE(IsLink(user_dir + "/alice@example.org_db.sqlite"));
+}
+
+TEST_F(PluginStateDirTest, WhatAPluginDeletesIsDeletedInTheRoot) {
+  auto dir = *PluginStateDir::Open(root_);
+  Write(dir->user_dir() + "/alice_db.sqlite", "corrupt");
+  dir->Sync();
+  ASSERT_TRUE(fs::exists(root_ + "/alice_db.sqlite"));
+  // The plugin starts afresh by deleting its file (the link, to it).
+  ASSERT_EQ(unlink((dir->user_dir() + "/alice_db.sqlite").c_str()), 0);
+  dir->Sync();
+  EXPECT_FALSE(fs::exists(root_ + "/alice_db.sqlite"));
+  EXPECT_FALSE(IsLink(dir->user_dir() + "/alice_db.sqlite"));
+}
+
+TEST_F(PluginStateDirTest, LinksToWhatAnotherProcessRemovedGo) {
+  auto first = *PluginStateDir::Open(root_);
+  auto second = *PluginStateDir::Open(root_);
+  Write(first->user_dir() + "/telegram-purple/alice/auth", "a");
+  first->Sync();
+  second->Sync();
+  ASSERT_TRUE(IsLink(second->user_dir() + "/telegram-purple"));
+  first->RemoveFilesOf({"telegram-purple"});
+  second->Sync();
+  EXPECT_FALSE(IsLink(second->user_dir() + "/telegram-purple"));
+  // The plugin can create the name again.
+  Write(second->user_dir() + "/telegram-purple/bob/auth", "b");
+  second->Sync();
+  EXPECT_EQ(Read(root_ + "/telegram-purple/bob/auth"), "b");
+}
+
+TEST_F(PluginStateDirTest, AFileNeverReplacesASharedDirectory) {
+  auto first = *PluginStateDir::Open(root_);
+  auto second = *PluginStateDir::Open(root_);
+  Write(first->user_dir() + "/telegram-purple/alice/auth", "a");
+  first->Sync();
+  second->Sync();
+  // A plugin of the second process puts a file where the others have a
+  // directory: the directory and its files stay.
+  unlink((second->user_dir() + "/telegram-purple").c_str());
+  Write(second->user_dir() + "/telegram-purple", "a file");
+  second->Sync();
+  EXPECT_EQ(Read(root_ + "/telegram-purple/alice/auth"), "a");
+  // Not lost either: kept in the private directory, and at exit left for
+  // the next process instead of removed.
+  const std::string kept = second->user_dir() + "/telegram-purple";
+  EXPECT_EQ(Read(kept), "a file");
+  second.reset();
+  EXPECT_EQ(Read(kept), "a file");
 }
 
 TEST_F(PluginStateDirTest, ARootThatIsAFileIsRefused) {

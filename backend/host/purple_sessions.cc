@@ -135,6 +135,7 @@ PurpleSessions::PurpleSessions(const OnLoop& loop, EventSink* sink,
 PurpleSessions::~PurpleSessions() {
   // Never called with sessions left: the host logs them all out first.
   if (plugin_state_timer_ != 0) g_source_remove(plugin_state_timer_);
+  StopWatchingAccountSettings();
   instance_ = nullptr;
 }
 
@@ -153,6 +154,10 @@ void PurpleSessions::ReportAllSettingChanges() {
 
 void PurpleSessions::ReportSettingChanges(LoopSession* session) {
   if (session->logging_out) return;
+  ReportSettingChangesNow(session);
+}
+
+void PurpleSessions::ReportSettingChangesNow(LoopSession* session) {
   AccountSettings now = SnapshotAccountSettings(session->account);
   std::optional<v1::AccountSettingsChanged> changed =
       DiffAccountSettings(session->reported_settings, now);
@@ -160,7 +165,8 @@ void PurpleSessions::ReportSettingChanges(LoopSession* session) {
   if (!changed.has_value()) return;
   v1::Event event;
   *event.mutable_account_settings_changed() = *std::move(changed);
-  Emit(session, std::move(event));
+  // Not Emit: at logout this comes after the teardown began.
+  sink_->Emit(session->key, std::move(event));
 }
 
 LoopSession* PurpleSessions::SessionOf(PurpleAccount* account) {
@@ -530,8 +536,6 @@ void PurpleSessions::LogoutAll(const OnLoop&) {
 
 void PurpleSessions::Teardown(LoopSession* session) {
   const std::string key = session->key;
-  // The last values, before SessionEnded.
-  ReportSettingChanges(session);
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
   session->logging_out = true;
   if (session->reconnect_timer != 0) {
@@ -557,6 +561,9 @@ void PurpleSessions::Teardown(LoopSession* session) {
   if (!purple_account_is_disconnected(account)) {
     purple_account_disconnect(account);
   }
+  // The last values, with what the plugin stored while closing, before
+  // SessionEnded.
+  ReportSettingChangesNow(session);
   account->ui_data = nullptr;
   // Removes the account with its buddies, conversations and settings.
   purple_accounts_delete(account);

@@ -162,6 +162,8 @@ class PurpleSessions {
   // Reports what the plugin changed in the account's settings since the last
   // report, and keeps the files it wrote (see AccountSettingsChanged).
   void ReportSettingChanges(LoopSession* session);
+  // The same while the session is being torn down.
+  void ReportSettingChangesNow(LoopSession* session);
   void ReportAllSettingChanges();
   void SyncPluginState();
   static gboolean OnPluginStateTimer(gpointer sessions);
