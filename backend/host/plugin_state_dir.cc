@@ -31,12 +31,16 @@ constexpr time_t kOrphanGraceSeconds = 60;
 
 std::string ErrnoText() { return std::strerror(errno); }
 
-// Entry names of `dir`, without "." and "..". Empty when it cannot be read.
-std::vector<std::string> Names(const std::string& dir) {
+// Entry names of `dir`, without "." and ".." (and symbolic links, if asked).
+// Empty when it cannot be read.
+std::vector<std::string> Names(const std::string& dir,
+                               bool without_links = false) {
   std::vector<std::string> names;
   std::error_code error;
   for (fs::directory_iterator it(dir, error), end; !error && it != end;
        it.increment(error)) {
+    std::error_code ignored;
+    if (without_links && it->is_symlink(ignored)) continue;
     names.push_back(it->path().filename().string());
   }
   return names;
@@ -186,9 +190,11 @@ PluginStateDir::~PluginStateDir() {
 void PluginStateDir::Sync() {
   ForgetDeletedEntries();
   Collect(user_dir_, /*link_back=*/true);
-  LinkRootEntries();
   RecoverDeadProcesses();
+  LinkRootEntries();
 }
+
+void PluginStateDir::CollectNew() { Collect(user_dir_, /*link_back=*/true); }
 
 void PluginStateDir::ForgetDeletedEntries() {
   for (auto it = linked_.begin(); it != linked_.end();) {
@@ -218,12 +224,12 @@ void PluginStateDir::ForgetDeletedEntries() {
 
 bool PluginStateDir::Collect(const std::string& dir, bool link_back) {
   bool all = true;
-  for (const std::string& name : Names(dir)) {
+  // Links (all but what plugins created since the last time) are skipped by
+  // the type the directory listing gives, with no call per entry.
+  for (const std::string& name : Names(dir, /*without_links=*/true)) {
     if (IsPrivateName(name)) continue;
     const std::string from = absl::StrCat(dir, "/", name);
     const std::string to = absl::StrCat(root_, "/", name);
-    struct stat info;
-    if (lstat(from.c_str(), &info) != 0 || S_ISLNK(info.st_mode)) continue;
     if (!MoveInto(from, to)) {
       log::Warning("plugin-state",
                    absl::StrCat("cannot move ", from, " to ", to, ": ",
@@ -302,7 +308,6 @@ void PluginStateDir::RecoverDeadProcesses() {
       close(fd);
     }
   }
-  LinkRootEntries();
 }
 
 std::vector<std::string> PluginStateDir::RemoveFilesOf(

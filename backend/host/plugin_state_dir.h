@@ -52,6 +52,10 @@ class PluginStateDir {
   // changed (one directory listing each).
   void Sync();
 
+  // Only the first step of Sync, for moments that must not wait for the next
+  // one (a sign-on): moves what plugins created into the root.
+  void CollectNew();
+
   // Removes from the root (and the user directory) the entries of an account
   // whose names are `names` (the username in its spellings): names at the top
   // or one directory down that equal one of them or start with one followed by

@@ -148,6 +148,12 @@ void PurpleSessions::SyncPluginState() {
   if (options_.plugin_state != nullptr) options_.plugin_state->Sync();
 }
 
+void PurpleSessions::CollectPluginFiles() {
+  // Only what is new: at a mass reconnect a full Sync per sign-on would list
+  // the shared root once per account.
+  if (options_.plugin_state != nullptr) options_.plugin_state->CollectNew();
+}
+
 void PurpleSessions::ReportAllSettingChanges() {
   for (auto& [key, session] : sessions_) ReportSettingChanges(session.get());
 }
@@ -419,7 +425,7 @@ void PurpleSessions::OnConnected(LoopSession* session) {
   // Plugins store what the login gave them (tokens, keys) before signing on:
   // reported before CONNECTED, so a client that saves them at sign-on has them.
   ReportSettingChanges(session);
-  SyncPluginState();
+  CollectPluginFiles();
   session->reconnect_attempt = 0;
   v1::Event event;
   v1::ConnectionChanged* change = event.mutable_connection_changed();
@@ -438,7 +444,7 @@ void PurpleSessions::OnDisconnected(LoopSession* session,
   if (session->logging_out) return;
   StopConnectDeadline(session);
   ReportSettingChanges(session);
-  SyncPluginState();
+  CollectPluginFiles();
   for (auto& [name, room] : session->rooms) room.joined = false;
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
 

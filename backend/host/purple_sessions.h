@@ -166,6 +166,7 @@ class PurpleSessions {
   void ReportSettingChangesNow(LoopSession* session);
   void ReportAllSettingChanges();
   void SyncPluginState();
+  void CollectPluginFiles();
   static gboolean OnPluginStateTimer(gpointer sessions);
 
  public:

@@ -58,6 +58,18 @@ v1::ListProtocolsResponse ListProtocols(const LilacdProcess& lilacd) {
   return response;
 }
 
+v1::ListPluginsResponse ListPlugins(const LilacdProcess& lilacd) {
+  auto stub = v1::Lilac::NewStub(lilacd.NewChannel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  v1::ListPluginsResponse response;
+  grpc::Status status =
+      stub->ListPlugins(&context, v1::ListPluginsRequest(), &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
 TEST(LilacdTest, ListsJabberAndIrcWithTheirRealOptions) {
   auto lilacd = LilacdProcess::Start({});
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
@@ -214,10 +226,7 @@ TEST(LilacdTest, ListsEveryPluginWithWhyOneDoesNotLoad) {
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
   auto stub = v1::Lilac::NewStub((*lilacd)->NewChannel());
 
-  grpc::ClientContext context;
-  v1::ListPluginsResponse plugins;
-  ASSERT_TRUE(
-      stub->ListPlugins(&context, v1::ListPluginsRequest(), &plugins).ok());
+  const v1::ListPluginsResponse plugins = ListPlugins(**lilacd);
   EXPECT_TRUE(std::is_sorted(
       plugins.plugins().begin(), plugins.plugins().end(),
       [](const auto& a, const auto& b) { return a.file() < b.file(); }));
@@ -300,11 +309,7 @@ TEST(LilacdTest, APluginWhoseLibraryIsMissingSaysWhichLibrary) {
   options.extra_flags = {"--plugin_dirs=" + dir};
   auto lilacd = LilacdProcess::Start(options);
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
-  auto stub = v1::Lilac::NewStub((*lilacd)->NewChannel());
-  grpc::ClientContext context;
-  v1::ListPluginsResponse plugins;
-  ASSERT_TRUE(
-      stub->ListPlugins(&context, v1::ListPluginsRequest(), &plugins).ok());
+  const v1::ListPluginsResponse plugins = ListPlugins(**lilacd);
   EXPECT_THAT(
       plugins.plugins(),
       ::testing::Contains(::testing::AllOf(

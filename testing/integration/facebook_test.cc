@@ -209,11 +209,10 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   EXPECT_EQ(first->chat_message_received().text(), "hello thread");
   EXPECT_TRUE(first->chat_message_received().flags().sent_by_us());
   EXPECT_EQ(first->chat_message_received().client_message_id(), "m-1");
-  absl::StatusOr<v1::Event> second = client_->WaitFor(
-      [&](const v1::Event& e) {
-        return e.session() == "fb" && e.has_chat_message_received() &&
-               e.sequence() > first->sequence();
-      });
+  absl::StatusOr<v1::Event> second = client_->WaitFor([&](const v1::Event& e) {
+    return e.session() == "fb" && e.has_chat_message_received() &&
+           e.sequence() > first->sequence();
+  });
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->chat_message_received().text(), "hi back");
   EXPECT_FALSE(second->chat_message_received().flags().sent_by_us());

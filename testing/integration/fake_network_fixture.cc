@@ -31,18 +31,26 @@ void FakeNetworkTest::CreateAccount(const std::string& username,
   Control(&fake::v1::FakeNetworkControl::Stub::CreateAccount, request);
 }
 
+v1::LoginRequest FakeNetworkTest::FakeLoginRequest(
+    const std::string& session, const std::string& username) const {
+  v1::LoginRequest request;
+  request.set_session(session);
+  request.set_protocol("prpl-fake");
+  request.set_username(username);
+  request.set_password("secret");
+  (*request.mutable_settings())["server"] = network_->network_host();
+  (*request.mutable_settings())["port"] =
+      absl::StrCat(network_->network_port());
+  return request;
+}
+
 absl::StatusOr<v1::LoginResponse> FakeNetworkTest::Login(
     const std::string& session, const std::string& username,
     const std::string& password, const std::string& protocol,
     std::map<std::string, std::string> settings, bool reconnect) {
-  v1::LoginRequest request;
-  request.set_session(session);
+  v1::LoginRequest request = FakeLoginRequest(session, username);
   request.set_protocol(protocol);
-  request.set_username(username);
   request.set_password(password);
-  (*request.mutable_settings())["server"] = network_->network_host();
-  (*request.mutable_settings())["port"] =
-      absl::StrCat(network_->network_port());
   for (const auto& [key, value] : settings) {
     (*request.mutable_settings())[key] = value;
   }

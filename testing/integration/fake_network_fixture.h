@@ -31,6 +31,11 @@ class FakeNetworkTest : public ::testing::Test {
   void CreateAccount(const std::string& username,
                      const std::string& password = "secret");
 
+  // A LoginRequest of prpl-fake pointed at the fake network (settings server
+  // and port), password "secret", for tests to add to.
+  v1::LoginRequest FakeLoginRequest(const std::string& session,
+                                    const std::string& username) const;
+
   // Logs `username` in as session `session` with the settings that point the
   // plugin at the fake network, plus `settings`. Returns the call's status and
   // response.

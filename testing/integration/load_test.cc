@@ -23,8 +23,9 @@ constexpr int kMessagesPerCall = 100;
 int MessageCount() {
   const char* text = std::getenv("LILAC_LOAD_MESSAGES");
   int count = 0;
-  return text != nullptr && absl::SimpleAtoi(text, &count) && count > 0 ? count
-                                                                        : 100000;
+  return text != nullptr && absl::SimpleAtoi(text, &count) && count > 0
+             ? count
+             : 100000;
 }
 
 class LoadTest : public FakeNetworkTest {};

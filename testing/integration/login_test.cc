@@ -106,15 +106,8 @@ TEST_F(LoginTest, IllTypedOrUnknownSettingsAreRefusedWithTheKey) {
 
 TEST_F(LoginTest, UnknownSettingsCanBeIgnoredAndAreListed) {
   CreateAccount("alice");
-  v1::LoginRequest request;
-  request.set_session("alice");
-  request.set_protocol("prpl-fake");
-  request.set_username("alice");
-  request.set_password("secret");
+  v1::LoginRequest request = FakeLoginRequest("alice", "alice");
   request.set_ignore_unknown_settings(true);
-  (*request.mutable_settings())["server"] = network_->network_host();
-  (*request.mutable_settings())["port"] =
-      std::to_string(network_->network_port());
   (*request.mutable_settings())["colour"] = "blue";
   v1::LoginResponse response;
   ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, request, &response).ok());
@@ -126,15 +119,9 @@ TEST_F(LoginTest, UnknownSettingsCanBeIgnoredAndAreListed) {
 
 TEST_F(LoginTest, UndeclaredSettingsAndAccountStringsReachThePlugin) {
   CreateAccount("alice");
-  v1::LoginRequest request;
-  request.set_session("alice");
-  request.set_protocol("prpl-fake");
-  request.set_username("alice");
-  request.set_password("secret");
+  v1::LoginRequest request = FakeLoginRequest("alice", "alice");
   request.set_undeclared_settings_as_strings(true);
   auto& settings = *request.mutable_settings();
-  settings["server"] = network_->network_host();
-  settings["port"] = std::to_string(network_->network_port());
   settings["api-key"] = "K3Y";
   settings["report-strings"] = "api-key,token,shared";
   settings["shared"] = "from settings";

@@ -90,14 +90,8 @@ class PluginStateTest : public FakeNetworkTest {
       const std::string& session, const std::string& username,
       const google::protobuf::RepeatedPtrField<v1::AccountSetting>& saved = {},
       bool reconnect = false) {
-    v1::LoginRequest request;
-    request.set_session(session);
-    request.set_protocol("prpl-fake");
-    request.set_username(username);
+    v1::LoginRequest request = FakeLoginRequest(session, username);
     request.set_password(kPassword);
-    (*request.mutable_settings())["server"] = network_->network_host();
-    (*request.mutable_settings())["port"] =
-        std::to_string(network_->network_port());
     *request.mutable_saved_settings() = saved;
     if (reconnect) {
       request.mutable_reconnect()->set_enabled(true);
