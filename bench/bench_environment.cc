@@ -56,12 +56,14 @@ v1::LoginRequest BenchEnvironment::LoginRequestFor(
 EventReader::EventReader(std::shared_ptr<grpc::Channel> channel,
                          const v1::StreamEventsRequest& request,
                          std::function<void(const v1::Event&)> on_event)
-    : stub_(v1::Lilac::NewStub(channel)) {
+    : stub_(v1::LilacService::NewStub(channel)) {
   thread_ = std::thread([this, request, on_event = std::move(on_event)] {
-    std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+    std::unique_ptr<grpc::ClientReader<v1::StreamEventsResponse>> reader =
         stub_->StreamEvents(&context_, request);
-    v1::Event event;
-    while (reader->Read(&event)) on_event(event);
+    v1::StreamEventsResponse message;
+    while (reader->Read(&message)) {
+      if (message.has_event()) on_event(message.event());
+    }
     reader->Finish().ok();
   });
 }

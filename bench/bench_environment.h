@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 #include "testing/fake_prpl/fake_control.grpc.pb.h"
 #include "testing/fake_prpl/fake_server.h"
 #include "testing/lilacd/lilacd_process.h"
@@ -47,7 +47,7 @@ class EventReader {
   ~EventReader();
 
  private:
-  std::unique_ptr<v1::Lilac::Stub> stub_;
+  std::unique_ptr<v1::LilacService::Stub> stub_;
   grpc::ClientContext context_;
   std::thread thread_;
 };

@@ -38,10 +38,11 @@ void Fail(const std::string& what) {
 
 // Each client gets its own connection: distinct channel arguments keep gRPC
 // from sharing one subchannel.
-std::unique_ptr<v1::Lilac::Stub> NewClient(const std::string& address, int i) {
+std::unique_ptr<v1::LilacService::Stub> NewClient(const std::string& address,
+                                                  int i) {
   grpc::ChannelArguments arguments;
   arguments.SetInt("lilac.bench.client", i);
-  return v1::Lilac::NewStub(grpc::CreateCustomChannel(
+  return v1::LilacService::NewStub(grpc::CreateCustomChannel(
       address, grpc::InsecureChannelCredentials(), arguments));
 }
 
@@ -132,7 +133,7 @@ void SendMessageCalls(BenchEnvironment& env, int clients) {
   std::vector<std::vector<absl::Duration>> latencies(clients);
   std::vector<std::thread> threads;
   std::atomic<int> errors{0};
-  std::vector<std::unique_ptr<v1::Lilac::Stub>> stubs;
+  std::vector<std::unique_ptr<v1::LilacService::Stub>> stubs;
   for (int c = 0; c < clients; ++c) {
     stubs.push_back(NewClient(env.lilacd->address(), c));
   }
@@ -181,7 +182,8 @@ int Run() {
     Fail(created.ToString());
   }
   std::shared_ptr<grpc::Channel> channel = env.lilacd->NewChannel();
-  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
+  std::unique_ptr<v1::LilacService::Stub> stub =
+      v1::LilacService::NewStub(channel);
   {
     v1::LoginResponse response;
     grpc::Status status = stub->Login(

@@ -44,7 +44,8 @@ int Run() {
   BenchEnvironment& env = **started;
   const int pid = env.lilacd->pid();
   std::shared_ptr<grpc::Channel> channel = env.lilacd->NewChannel();
-  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
+  std::unique_ptr<v1::LilacService::Stub> stub =
+      v1::LilacService::NewStub(channel);
 
   // The empty process, once the API has answered a call.
   {

@@ -1,5 +1,7 @@
 #include "backend/api/event_stream.h"
 
+#include <algorithm>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -7,8 +9,58 @@
 #include "absl/strings/str_join.h"
 #include "backend/api/grpc_status.h"
 #include "backend/api/wire_request.h"
+#include "common/proto/duration.h"
 
 namespace lilac {
+
+namespace {
+
+constexpr absl::Duration kMinHeartbeatInterval = absl::Seconds(1);
+constexpr absl::Duration kMaxHeartbeatInterval = absl::Hours(1);
+
+bool CanBeOmitted(int kind) {
+  return kind != v1::EVENT_KIND_UNSPECIFIED && kind != v1::EVENT_KIND_GAP &&
+         kind != v1::EVENT_KIND_SESSION_ENDED && v1::EventKind_IsValid(kind);
+}
+
+std::string OmittableKinds() {
+  std::vector<std::string> names;
+  const google::protobuf::EnumDescriptor* kinds = v1::EventKind_descriptor();
+  for (int i = 0; i < kinds->value_count(); ++i) {
+    if (CanBeOmitted(kinds->value(i)->number())) {
+      names.push_back(kinds->value(i)->name());
+    }
+  }
+  return absl::StrJoin(names, ", ");
+}
+
+// The wire bytes of a StreamEventsResponse holding `event`, without copying
+// the event into one: the field's tag and length, then the event's bytes.
+absl::Status SerializeStreamedEvent(const v1::Event& event,
+                                    grpc::ByteBuffer* wire) {
+  std::string bytes;
+  const size_t size = event.ByteSizeLong();
+  bytes.reserve(size + 11);
+  bytes.push_back(static_cast<char>(
+      (v1::StreamEventsResponse::kEventFieldNumber << 3) | 2));
+  for (uint64_t rest = size;; rest >>= 7) {
+    if (rest < 0x80) {
+      bytes.push_back(static_cast<char>(rest));
+      break;
+    }
+    bytes.push_back(static_cast<char>((rest & 0x7f) | 0x80));
+  }
+  const size_t head = bytes.size();
+  bytes.resize(head + size);
+  if (!event.SerializeToArray(&bytes[head], static_cast<int>(size))) {
+    return absl::InternalError("event cannot be serialized");
+  }
+  grpc::Slice slice(std::move(bytes));
+  *wire = grpc::ByteBuffer(&slice, 1);
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 EventStream::EventStream(SessionRegistry* registry,
                          const v1::StreamEventsRequest& request,
@@ -16,50 +68,43 @@ EventStream::EventStream(SessionRegistry* registry,
     : registry_(registry),
       hold_network_(request.hold_network_when_behind() ? std::move(hold_network)
                                                        : nullptr) {
-  const google::protobuf::OneofDescriptor* kinds =
-      v1::Event::descriptor()->FindOneofByName("kind");
-  for (const std::string& name : request.omit()) {
-    const google::protobuf::FieldDescriptor* kind =
-        v1::Event::descriptor()->FindFieldByName(name);
-    if (kind == nullptr || kind->containing_oneof() != kinds ||
-        kind->number() == v1::Event::kGap ||
-        kind->number() == v1::Event::kSessionEnded) {
-      std::vector<std::string> allowed;
-      for (int i = 0; i < kinds->field_count(); ++i) {
-        const int number = kinds->field(i)->number();
-        if (number == v1::Event::kGap || number == v1::Event::kSessionEnded) {
-          continue;
-        }
-        allowed.push_back(kinds->field(i)->name());
-      }
-      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          absl::StrCat("omit: \"", name,
-                                       "\" is not an event kind that can be "
-                                       "omitted; one of ",
-                                       absl::StrJoin(allowed, ", "))));
-      return;
-    }
-    omitted_.insert(kind->number());
-  }
+  absl::Status valid = Configure(request);
+  v1::StreamEventsResponse opened_message;
+  v1::StreamOpened* opened = opened_message.mutable_opened();
+  opened->set_instance_id(registry_->instance_id());
   std::vector<std::pair<std::shared_ptr<EventLog>, uint64_t>> named;
   for (const v1::SessionCursor& cursor : request.sessions()) {
-    if (cursor.session().empty()) {
-      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          "sessions[].session must not be empty"));
-      return;
-    }
+    if (!valid.ok()) break;
     std::shared_ptr<EventLog> log = registry_->FindLog(cursor.session());
     if (log == nullptr) {
-      Finish(grpc::Status(grpc::StatusCode::NOT_FOUND,
-                          absl::StrCat("no session ", cursor.session())));
+      valid =
+          absl::NotFoundError(absl::StrCat("no session ", cursor.session()));
+      break;
+    }
+    uint64_t after = cursor.after_sequence();
+    // Numbers from another run of lilacd, or from the future, mean nothing
+    // here: start again from the oldest buffered event, and say so.
+    if ((!cursor.instance_id().empty() &&
+         cursor.instance_id() != registry_->instance_id()) ||
+        after > log->last_sequence()) {
+      after = 0;
+      opened->add_reset_sessions(cursor.session());
+    }
+    named.emplace_back(std::move(log), after);
+  }
+  std::sort(opened->mutable_reset_sessions()->begin(),
+            opened->mutable_reset_sessions()->end());
+  {
+    absl::MutexLock lock(&mutex_);
+    if (valid.ok()) valid = SerializeWireResponse(opened_message, &pending_);
+    if (!valid.ok()) {
+      finished_ = true;
+      Finish(ToGrpcStatus(valid));
       return;
     }
-    named.emplace_back(std::move(log), cursor.after_sequence());
-  }
-  if (named.empty() && !request.all_sessions()) {
-    Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "name at least one session or set all_sessions"));
-    return;
+    // StreamOpened goes first: events wait for this write to finish.
+    Write();
+    ArmHeartbeat();
   }
   for (auto& [log, after] : named) Follow(std::move(log), after);
   if (request.all_sessions()) {
@@ -71,6 +116,79 @@ EventStream::EventStream(SessionRegistry* registry,
       Follow(std::move(log), 0);
     }
   }
+}
+
+absl::Status EventStream::Configure(const v1::StreamEventsRequest& request) {
+  for (int kind : request.omit()) {
+    if (!CanBeOmitted(kind)) {
+      const std::string name = v1::EventKind_IsValid(kind)
+                                   ? v1::EventKind_Name(kind)
+                                   : absl::StrCat(kind);
+      return absl::InvalidArgumentError(absl::StrCat(
+          "omit: ", name, " is not an event kind that can be omitted; one of ",
+          OmittableKinds()));
+    }
+    omitted_.insert(kind);  // EventKind numbers are Event.kind's field numbers
+  }
+  if (absl::Status valid =
+          CheckProtoDuration("heartbeat_interval", request.heartbeat_interval(),
+                             kMinHeartbeatInterval, kMaxHeartbeatInterval);
+      !valid.ok()) {
+    return valid;
+  }
+  if (const absl::Duration interval =
+          FromProtoDuration(request.heartbeat_interval());
+      interval != absl::ZeroDuration()) {
+    heartbeat_interval_ = interval;
+  }
+  for (const v1::SessionCursor& cursor : request.sessions()) {
+    if (cursor.session().empty()) {
+      return absl::InvalidArgumentError("sessions[].session must not be empty");
+    }
+  }
+  if (request.sessions().empty() && !request.all_sessions()) {
+    return absl::InvalidArgumentError(
+        "name at least one session or set all_sessions");
+  }
+  return absl::OkStatus();
+}
+
+void EventStream::Write() {
+  writing_ = true;
+  last_write_ = absl::Now();
+  StartWrite(&pending_);
+}
+
+void EventStream::ArmHeartbeat() {
+  if (alarm_set_ || finished_) return;
+  alarm_set_ = true;
+  heartbeat_alarm_.Set(absl::ToChronoTime(last_write_ + heartbeat_interval_),
+                       [this](bool fired) { OnHeartbeatAlarm(fired); });
+}
+
+void EventStream::OnHeartbeatAlarm(bool fired) {
+  mutex_.Lock();
+  alarm_set_ = false;
+  if (done_) {
+    mutex_.Unlock();
+    delete this;
+    return;
+  }
+  if (fired && !finished_ && !writing_ &&
+      absl::Now() - last_write_ >= heartbeat_interval_) {
+    v1::StreamEventsResponse heartbeat;
+    const absl::Duration since_epoch = absl::Now() - absl::UnixEpoch();
+    const google::protobuf::Duration proto = ToProtoDuration(since_epoch);
+    heartbeat.mutable_heartbeat()->mutable_time()->set_seconds(proto.seconds());
+    heartbeat.mutable_heartbeat()->mutable_time()->set_nanos(proto.nanos());
+    if (SerializeWireResponse(heartbeat, &pending_).ok()) Write();
+  }
+  if (writing_) {
+    // A write in flight: the stream is not idle. Look again an interval on.
+    last_write_ = std::max(last_write_, absl::Now());
+  }
+  ArmHeartbeat();
+  mutex_.Unlock();
 }
 
 void EventStream::Follow(std::shared_ptr<EventLog> log, uint64_t after) {
@@ -120,10 +238,13 @@ void EventStream::Pump() {
     if (next.gap.has_value()) {
       v1::Event gap;
       gap.set_session(session);
+      // Its own number is the last one lost: a client that keeps the last
+      // sequence it saw resumes after the loss.
+      gap.set_sequence(next.gap->last_lost());
       *gap.mutable_gap() = *next.gap;
       cursor.after = next.gap->last_lost();
       UpdateHold(session, cursor);
-      serialized = SerializeWireResponse(gap, &pending_);
+      serialized = SerializeStreamedEvent(gap, &pending_);
     } else if (next.event != nullptr &&
                omitted_.count(next.event->kind_case()) > 0) {
       cursor.after = next.event->sequence();
@@ -134,7 +255,7 @@ void EventStream::Pump() {
       cursor.after = next.event->sequence();
       UpdateHold(session, cursor);
       session_ended = next.event->has_session_ended();
-      serialized = SerializeWireResponse(*next.event, &pending_);
+      serialized = SerializeStreamedEvent(*next.event, &pending_);
     } else {
       continue;  // Nothing new: wait for the next Append.
     }
@@ -155,8 +276,7 @@ void EventStream::Pump() {
       ended_.push_back(std::move(cursor));
       cursors_.erase(it);
     }
-    writing_ = true;
-    StartWrite(&pending_);
+    Write();
   }
 }
 
@@ -223,7 +343,17 @@ void EventStream::OnDone() {
   for (Cursor& cursor : ended) {
     if (cursor.subscription >= 0) cursor.log->Unsubscribe(cursor.subscription);
   }
-  delete this;
+  bool alarm_set;
+  {
+    absl::MutexLock lock(&mutex_);
+    done_ = true;
+    alarm_set = alarm_set_;
+    // A set alarm runs its callback once more (gRPC runs it on another
+    // thread, so not under this lock): that deletes this, so the callback
+    // never finds it gone.
+    if (alarm_set) heartbeat_alarm_.Cancel();
+  }
+  if (!alarm_set) delete this;
 }
 
 }  // namespace lilac

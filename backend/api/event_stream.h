@@ -10,18 +10,22 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "backend/sessions/session_registry.h"
+#include "grpcpp/alarm.h"
 #include "grpcpp/grpcpp.h"
-#include "protos/lilac/v1/events.pb.h"
+#include "lilac/v1/events.pb.h"
 
 namespace lilac {
 
-// One StreamEvents call: follows the requested sessions' event logs and writes
-// their events, in order per session, one write in flight at a time. It only
-// reads the logs, so a slow or stuck client never slows libpurple or other
-// clients; if it falls behind a log's buffer it gets a Gap event. Events are
-// written as wire bytes (the method is served raw, so lilacd parses the
-// request itself). Deletes itself when the call is done.
+// One StreamEvents call: writes StreamOpened, then follows the requested
+// sessions' event logs and writes their events, in order per session, one
+// write in flight at a time, and a StreamHeartbeat whenever it has written
+// nothing for the heartbeat interval. It only reads the logs, so a slow or
+// stuck client never slows libpurple or other clients; if it falls behind a
+// log's buffer it gets a Gap event. Messages are written as wire bytes (the
+// method is served raw, so lilacd parses the request itself). Deletes itself
+// when the call is done and its heartbeat alarm has run.
 class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // Holds (true) or releases (false) reading from the network; see
@@ -32,6 +36,9 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // `hold_network` is used if the request asks for it.
   EventStream(SessionRegistry* registry, const v1::StreamEventsRequest& request,
               HoldNetwork hold_network);
+
+  // StreamEventsRequest.heartbeat_interval when absent.
+  static constexpr absl::Duration kDefaultHeartbeatInterval = absl::Seconds(30);
 
   void OnWriteDone(bool ok) override;
   void OnCancel() override;
@@ -44,6 +51,13 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
     int subscription = -1;
   };
 
+  // Checks the request; fills omitted_ and heartbeat_interval_.
+  absl::Status Configure(const v1::StreamEventsRequest& request);
+  // Starts writing `pending_`; records the time for the heartbeat.
+  void Write() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  // Sets the heartbeat alarm for one interval after the last write.
+  void ArmHeartbeat() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
+  void OnHeartbeatAlarm(bool fired) ABSL_LOCKS_EXCLUDED(mutex_);
   // Starts following `log` from `after` (no-op if already followed).
   void Follow(std::shared_ptr<EventLog> log, uint64_t after)
       ABSL_LOCKS_EXCLUDED(mutex_);
@@ -64,6 +78,8 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // Set only if the client asked to hold the network when behind.
   HoldNetwork hold_network_;
   int opened_subscription_ = -1;
+  absl::Duration heartbeat_interval_ = kDefaultHeartbeatInterval;
+  grpc::Alarm heartbeat_alarm_;
 
   absl::Mutex mutex_;
   std::map<std::string, Cursor> cursors_ ABSL_GUARDED_BY(mutex_);
@@ -77,7 +93,12 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   std::set<std::string> behind_ ABSL_GUARDED_BY(mutex_);
   bool holding_ ABSL_GUARDED_BY(mutex_) = false;
   bool finished_ ABSL_GUARDED_BY(mutex_) = false;
-  grpc::ByteBuffer pending_ ABSL_GUARDED_BY(mutex_);  // the event being written
+  // OnDone ran; the heartbeat alarm's callback deletes this.
+  bool done_ ABSL_GUARDED_BY(mutex_) = false;
+  bool alarm_set_ ABSL_GUARDED_BY(mutex_) = false;
+  absl::Time last_write_ ABSL_GUARDED_BY(mutex_);
+  grpc::ByteBuffer pending_
+      ABSL_GUARDED_BY(mutex_);  // the message being written
 };
 
 // A StreamEvents call refused before it started (its request did not parse):

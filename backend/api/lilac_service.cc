@@ -52,7 +52,7 @@ namespace {
 
 int MethodIndex(const char* method) {
   return google::protobuf::DescriptorPool::generated_pool()
-      ->FindServiceByName(v1::Lilac::service_full_name())
+      ->FindServiceByName(v1::LilacService::service_full_name())
       ->FindMethodByName(method)
       ->index();
 }
@@ -122,9 +122,13 @@ void LilacService::OnListSessions(const v1::ListSessionsRequest&,
 }
 
 void LilacService::OnGetSession(const v1::GetSessionRequest& request,
-                                Reply<v1::Session> reply) {
+                                Reply<v1::GetSessionResponse> reply) {
   if (absl::Status valid = Validate(request); !valid.ok()) return reply(valid);
-  reply(registry_->Get(request.session()));
+  absl::StatusOr<v1::Session> session = registry_->Get(request.session());
+  if (!session.ok()) return reply(session.status());
+  v1::GetSessionResponse response;
+  *response.mutable_session() = *std::move(session);
+  reply(response);
 }
 
 void LilacService::ServeEventStream() {
@@ -186,7 +190,7 @@ void LilacService::OnListBuddies(const v1::ListBuddiesRequest& request,
 }
 
 void LilacService::OnAddBuddy(const v1::AddBuddyRequest& request,
-                              Reply<v1::BuddyResponse> reply) {
+                              Reply<v1::AddBuddyResponse> reply) {
   RunOnLoop(request, reply,
             [this](const lilac::OnLoop& loop, const v1::AddBuddyRequest& r) {
               return sessions_->AddBuddy(loop, r);
@@ -194,7 +198,7 @@ void LilacService::OnAddBuddy(const v1::AddBuddyRequest& request,
 }
 
 void LilacService::OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
-                                 Reply<v1::BuddyResponse> reply) {
+                                 Reply<v1::RemoveBuddyResponse> reply) {
   RunOnLoop(request, reply,
             [this](const lilac::OnLoop& loop, const v1::RemoveBuddyRequest& r) {
               return sessions_->RemoveBuddy(loop, r);
@@ -202,7 +206,7 @@ void LilacService::OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
 }
 
 void LilacService::OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
-                                 Reply<v1::BuddyResponse> reply) {
+                                 Reply<v1::UpdateBuddyResponse> reply) {
   RunOnLoop(request, reply,
             [this](const lilac::OnLoop& loop, const v1::UpdateBuddyRequest& r) {
               return sessions_->UpdateBuddy(loop, r);
@@ -210,7 +214,7 @@ void LilacService::OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
 }
 
 void LilacService::OnSetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
-                                     Reply<v1::BuddyResponse> reply) {
+                                     Reply<v1::SetBuddyBlockedResponse> reply) {
   RunOnLoop(
       request, reply,
       [this](const lilac::OnLoop& loop, const v1::SetBuddyBlockedRequest& r) {
@@ -313,7 +317,7 @@ void LilacService::OnLeaveChat(const v1::LeaveChatRequest& request,
 }
 
 void LilacService::OnSendChatMessage(const v1::SendChatMessageRequest& request,
-                                     Reply<v1::SendMessageResponse> reply) {
+                                     Reply<v1::SendChatMessageResponse> reply) {
   RunOnLoop(
       request, reply,
       [this](const lilac::OnLoop& loop, const v1::SendChatMessageRequest& r) {

@@ -10,7 +10,7 @@
 #include "backend/host/purple_host.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/sessions/session_registry.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac {
 
@@ -33,12 +33,12 @@ class Reply {
   grpc::ByteBuffer* wire_;
 };
 
-// The lilac.v1.Lilac gRPC service. Unary calls arrive as wire bytes that the
-// service parses itself (so a malformed request gets INVALID_ARGUMENT naming
-// the field), are validated, and their work is posted to the host's loop
+// The lilac.v1.LilacService gRPC service. Unary calls arrive as wire bytes that
+// the service parses itself (so a malformed request gets INVALID_ARGUMENT
+// naming the field), are validated, and their work is posted to the host's loop
 // thread, which replies. Handlers never touch libpurple. Session descriptions
 // and events are read from the registry without the loop.
-class LilacService final : public v1::Lilac::CallbackService {
+class LilacService final : public v1::LilacService::CallbackService {
  public:
   // `sessions` lives on `host`'s loop thread and outlives the service.
   LilacService(PurpleHost* host, PurpleSessions* sessions,
@@ -78,7 +78,7 @@ class LilacService final : public v1::Lilac::CallbackService {
   void OnListSessions(const v1::ListSessionsRequest& request,
                       Reply<v1::ListSessionsResponse> reply);
   void OnGetSession(const v1::GetSessionRequest& request,
-                    Reply<v1::Session> reply);
+                    Reply<v1::GetSessionResponse> reply);
   void OnGetUserInfo(const v1::GetUserInfoRequest& request,
                      Reply<v1::GetUserInfoResponse> reply);
   void OnLogin(const v1::LoginRequest& request, Reply<v1::LoginResponse> reply);
@@ -89,13 +89,13 @@ class LilacService final : public v1::Lilac::CallbackService {
   void OnListBuddies(const v1::ListBuddiesRequest& request,
                      Reply<v1::ListBuddiesResponse> reply);
   void OnAddBuddy(const v1::AddBuddyRequest& request,
-                  Reply<v1::BuddyResponse> reply);
+                  Reply<v1::AddBuddyResponse> reply);
   void OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
-                     Reply<v1::BuddyResponse> reply);
+                     Reply<v1::RemoveBuddyResponse> reply);
   void OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
-                     Reply<v1::BuddyResponse> reply);
+                     Reply<v1::UpdateBuddyResponse> reply);
   void OnSetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
-                         Reply<v1::BuddyResponse> reply);
+                         Reply<v1::SetBuddyBlockedResponse> reply);
   void OnGetBuddyIcon(const v1::GetBuddyIconRequest& request,
                       Reply<v1::GetBuddyIconResponse> reply);
   void OnAnswerAuthorization(const v1::AnswerAuthorizationRequest& request,
@@ -115,7 +115,7 @@ class LilacService final : public v1::Lilac::CallbackService {
   void OnLeaveChat(const v1::LeaveChatRequest& request,
                    Reply<v1::LeaveChatResponse> reply);
   void OnSendChatMessage(const v1::SendChatMessageRequest& request,
-                         Reply<v1::SendMessageResponse> reply);
+                         Reply<v1::SendChatMessageResponse> reply);
   void OnSetChatSubject(const v1::SetChatSubjectRequest& request,
                         Reply<v1::SetChatSubjectResponse> reply);
   void OnAnswerChatInvitation(const v1::AnswerChatInvitationRequest& request,

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "common/proto/duration.h"
 
 namespace lilac {
 namespace {
@@ -101,12 +102,20 @@ absl::Status Validate(const v1::LoginRequest& r) {
       return absl::InvalidArgumentError("proxy.port must be from 1 to 65535");
     }
   }
-  if (r.connect_timeout_seconds() > kMaxConnectTimeoutSeconds) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("connect_timeout_seconds must be at most ",
-                     kMaxConnectTimeoutSeconds, " (0: the default)"));
+  if (absl::Status s =
+          CheckProtoDuration("connect_timeout", r.connect_timeout(),
+                             absl::Seconds(1), kMaxConnectTimeout);
+      !s.ok()) {
+    return s;
   }
-  return absl::OkStatus();
+  if (absl::Status s = CheckProtoDuration(
+          "reconnect.initial_delay", r.reconnect().initial_delay(),
+          kMinReconnectDelay, kMaxReconnectDelay);
+      !s.ok()) {
+    return s;
+  }
+  return CheckProtoDuration("reconnect.max_delay", r.reconnect().max_delay(),
+                            kMinReconnectDelay, kMaxReconnectDelay);
 }
 
 absl::Status Validate(const v1::LoadPluginRequest& r) {
@@ -151,6 +160,19 @@ absl::Status Validate(const v1::UpdateBuddyRequest& r) {
   if (!status.ok()) return status;
   for (const std::string& group : r.groups()) {
     if (absl::Status s = Name("groups[]", group); !s.ok()) return s;
+  }
+  for (const std::string& path : r.update_mask().paths()) {
+    if (path != "alias" && path != "groups") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path,
+                       "\" is not a field UpdateBuddy changes; "
+                       "\"alias\" or \"groups\""));
+    }
+    if (path == "groups" && r.groups().empty()) {
+      return absl::InvalidArgumentError(
+          "groups must not be empty when update_mask has \"groups\": a buddy "
+          "is in at least one group");
+    }
   }
   return absl::OkStatus();
 }

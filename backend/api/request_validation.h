@@ -5,7 +5,8 @@
 #include <cstdint>
 
 #include "absl/status/status.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "absl/time/time.h"
+#include "lilac/v1/lilac.pb.h"
 
 namespace lilac {
 
@@ -16,8 +17,11 @@ namespace lilac {
 constexpr size_t kMaxNameBytes = 1024;
 constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
-// LoginRequest.connect_timeout_seconds; 0 is the host's default.
-constexpr uint32_t kMaxConnectTimeoutSeconds = 3600;
+// LoginRequest.connect_timeout; absent or zero is the host's default.
+constexpr absl::Duration kMaxConnectTimeout = absl::Hours(1);
+// ReconnectPolicy's delays; absent or zero are the defaults.
+constexpr absl::Duration kMinReconnectDelay = absl::Milliseconds(100);
+constexpr absl::Duration kMaxReconnectDelay = absl::Hours(1);
 // LoginRequest.saved_settings: how many, and the largest string value.
 constexpr int kMaxSavedSettings = 256;
 constexpr size_t kMaxSavedSettingBytes = 64 << 10;

@@ -6,7 +6,7 @@
 
 #include "backend/api/request_validation.h"
 #include "google/protobuf/stubs/logging.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 
 namespace lilac {
 namespace {

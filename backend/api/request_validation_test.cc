@@ -30,16 +30,50 @@ TEST(RequestValidationTest, LoginConnectTimeoutIsBounded) {
   login.set_session("alice");
   login.set_protocol("prpl-irc");
   login.set_username("alice@irc.example.org");
-  EXPECT_TRUE(Validate(login).ok());  // 0: the default
-  login.set_connect_timeout_seconds(1);
+  EXPECT_TRUE(Validate(login).ok());  // absent: the default
+  login.mutable_connect_timeout()->set_seconds(1);
   EXPECT_TRUE(Validate(login).ok());
-  login.set_connect_timeout_seconds(kMaxConnectTimeoutSeconds);
+  login.mutable_connect_timeout()->set_seconds(3600);
   EXPECT_TRUE(Validate(login).ok());
-  login.set_connect_timeout_seconds(kMaxConnectTimeoutSeconds + 1);
+  login.mutable_connect_timeout()->set_seconds(3601);
   const absl::Status too_long = Validate(login);
   EXPECT_EQ(too_long.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(Message(too_long),
-              HasSubstr("connect_timeout_seconds must be at most 3600"));
+              HasSubstr("connect_timeout must be from 1s to 1h"));
+  login.mutable_connect_timeout()->set_seconds(-1);
+  EXPECT_FALSE(Validate(login).ok());
+}
+
+TEST(RequestValidationTest, ReconnectDelaysAreBounded) {
+  v1::LoginRequest login;
+  login.set_session("alice");
+  login.set_protocol("prpl-irc");
+  login.set_username("alice@irc.example.org");
+  login.mutable_reconnect()->mutable_initial_delay()->set_nanos(100000000);
+  login.mutable_reconnect()->mutable_max_delay()->set_seconds(60);
+  EXPECT_TRUE(Validate(login).ok());
+  login.mutable_reconnect()->mutable_initial_delay()->set_nanos(1000);
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("reconnect.initial_delay must be from 100ms to 1h"));
+  login.mutable_reconnect()->mutable_initial_delay()->set_nanos(100000000);
+  login.mutable_reconnect()->mutable_max_delay()->set_seconds(7200);
+  EXPECT_THAT(Message(Validate(login)),
+              HasSubstr("reconnect.max_delay must be from 100ms to 1h"));
+}
+
+TEST(RequestValidationTest, UpdateBuddyMaskNamesKnownFields) {
+  v1::UpdateBuddyRequest update;
+  update.set_session("alice");
+  update.set_name("bob");
+  update.mutable_update_mask()->add_paths("alias");
+  EXPECT_TRUE(Validate(update).ok());  // an empty alias clears it
+  update.mutable_update_mask()->add_paths("nickname");
+  EXPECT_THAT(Message(Validate(update)), HasSubstr("\"nickname\""));
+  update.mutable_update_mask()->clear_paths();
+  update.mutable_update_mask()->add_paths("groups");
+  EXPECT_THAT(Message(Validate(update)), HasSubstr("groups must not be empty"));
+  update.add_groups("Friends");
+  EXPECT_TRUE(Validate(update).ok());
 }
 
 TEST(RequestValidationTest, SavedSettingsNeedKeyAndValueAndStayBounded) {

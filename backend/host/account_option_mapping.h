@@ -1,7 +1,7 @@
 #ifndef LILAC_BACKEND_HOST_ACCOUNT_OPTION_MAPPING_H_
 #define LILAC_BACKEND_HOST_ACCOUNT_OPTION_MAPPING_H_
 
-#include "protos/lilac/v1/protocols.pb.h"
+#include "lilac/v1/protocols.pb.h"
 #include "purple.h"
 
 namespace lilac {

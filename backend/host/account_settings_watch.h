@@ -7,8 +7,8 @@
 #include <string>
 
 #include "backend/host/purple_host.h"
-#include "protos/lilac/v1/events.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/events.pb.h"
+#include "lilac/v1/sessions.pb.h"
 #include "purple.h"
 
 namespace lilac {

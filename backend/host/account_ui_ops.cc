@@ -30,7 +30,7 @@ void* RequestAuthorize(PurpleAccount* account, const char* remote_user,
   v1::AuthorizationRequested* requested =
       event.mutable_authorization_requested();
   requested->set_authorization_id(id);
-  requested->set_from(OrEmpty(remote_user));
+  requested->set_sender(OrEmpty(remote_user));
   requested->set_alias(OrEmpty(alias));
   requested->set_message(OrEmpty(message));
   requested->set_on_list(on_list);

@@ -84,7 +84,7 @@ absl::StatusOr<v1::ListBuddiesResponse> PurpleSessions::ListBuddies(
   return response;
 }
 
-absl::StatusOr<v1::BuddyResponse> PurpleSessions::AddBuddy(
+absl::StatusOr<v1::AddBuddyResponse> PurpleSessions::AddBuddy(
     const OnLoop&, const v1::AddBuddyRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
@@ -108,12 +108,12 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::AddBuddy(
     g_slist_free(nodes);
     serv_alias_buddy(purple_find_buddy(account, request.name().c_str()));
   }
-  v1::BuddyResponse response;
+  v1::AddBuddyResponse response;
   DescribeBuddy(account, request.name(), response.mutable_buddy());
   return response;
 }
 
-absl::StatusOr<v1::BuddyResponse> PurpleSessions::RemoveBuddy(
+absl::StatusOr<v1::RemoveBuddyResponse> PurpleSessions::RemoveBuddy(
     const OnLoop&, const v1::RemoveBuddyRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
@@ -126,17 +126,27 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::RemoveBuddy(
     purple_blist_remove_buddy(buddy);
   }
   g_slist_free(nodes);
-  return v1::BuddyResponse();
+  return v1::RemoveBuddyResponse();
 }
 
-absl::StatusOr<v1::BuddyResponse> PurpleSessions::UpdateBuddy(
+absl::StatusOr<v1::UpdateBuddyResponse> PurpleSessions::UpdateBuddy(
     const OnLoop&, const v1::UpdateBuddyRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   PurpleBuddy* buddy = purple_find_buddy(account, request.name().c_str());
   if (buddy == nullptr) return NoBuddy(request.session(), request.name());
-  if (request.has_alias()) {
+  // AIP-134: without a mask, the fields that are set.
+  bool change_alias = !request.alias().empty();
+  bool change_groups = request.groups_size() > 0;
+  if (request.has_update_mask()) {
+    change_alias = change_groups = false;
+    for (const std::string& path : request.update_mask().paths()) {
+      change_alias |= path == "alias";
+      change_groups |= path == "groups";
+    }
+  }
+  if (change_alias) {
     GSList* nodes = purple_find_buddies(account, request.name().c_str());
     for (GSList* node = nodes; node; node = node->next) {
       purple_blist_alias_buddy(static_cast<PurpleBuddy*>(node->data),
@@ -145,11 +155,11 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::UpdateBuddy(
     g_slist_free(nodes);
     serv_alias_buddy(buddy);
   }
-  if (request.groups_size() > 0) {
+  if (change_groups) {
     SetGroups(account, request.name(), request.groups(),
               OrEmpty(purple_buddy_get_alias_only(buddy)));
   }
-  v1::BuddyResponse response;
+  v1::UpdateBuddyResponse response;
   DescribeBuddy(account, request.name(), response.mutable_buddy());
   v1::Event event;
   *event.mutable_buddy_updated()->mutable_buddy() = response.buddy();
@@ -157,7 +167,7 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::UpdateBuddy(
   return response;
 }
 
-absl::StatusOr<v1::BuddyResponse> PurpleSessions::SetBuddyBlocked(
+absl::StatusOr<v1::SetBuddyBlockedResponse> PurpleSessions::SetBuddyBlocked(
     const OnLoop&, const v1::SetBuddyBlockedRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
@@ -168,7 +178,7 @@ absl::StatusOr<v1::BuddyResponse> PurpleSessions::SetBuddyBlocked(
   } else {
     purple_privacy_allow(account, request.name().c_str(), FALSE, FALSE);
   }
-  v1::BuddyResponse response;
+  v1::SetBuddyBlockedResponse response;
   if (!DescribeBuddy(account, request.name(), response.mutable_buddy())) {
     response.mutable_buddy()->set_name(request.name());
     response.mutable_buddy()->set_presence(v1::PRESENCE_OFFLINE);

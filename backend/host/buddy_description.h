@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "protos/lilac/v1/buddies.pb.h"
+#include "lilac/v1/buddies.pb.h"
 #include "purple.h"
 
 namespace lilac {

@@ -7,7 +7,9 @@
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/contact_names.h"
+#include "backend/host/failures.h"
 #include "backend/host/message_conversion.h"
+#include "backend/host/mnemonics.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/request_tracker.h"
 
@@ -91,7 +93,7 @@ absl::StatusOr<v1::ListChatFieldsResponse> PurpleSessions::ListChatFields(
   for (const ChatFieldEntry& entry : fields) {
     v1::ChatField* field = response.add_fields();
     field->set_key(entry.key);
-    field->set_label(entry.label);
+    field->set_label(WithoutMnemonics(entry.label.c_str()));
     field->set_required(entry.required);
     field->set_secret(entry.secret);
     field->set_is_int(entry.is_int);
@@ -208,7 +210,7 @@ absl::Status PurpleSessions::LeaveChat(const OnLoop&,
   return absl::OkStatus();
 }
 
-absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
+absl::StatusOr<v1::SendChatMessageResponse> PurpleSessions::SendChatMessage(
     const OnLoop& loop, const v1::SendChatMessageRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
@@ -218,10 +220,12 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
         "session ", request.session(), " is not in room ", request.room()));
   }
   if (!(*session)->connected()) {
-    v1::SendMessageResponse refused;
+    v1::SendChatMessageResponse refused;
     refused.set_client_message_id(request.client_message_id());
-    refused.set_error("not connected");
-    EmitSendResult(*session, request.room(), refused);
+    *refused.mutable_failure() =
+        MakeFailure(v1::FAILURE_CODE_NOT_CONNECTED, "not connected");
+    EmitSendResult(*session, request.room(), refused.client_message_id(), false,
+                   &refused.failure());
     return refused;
   }
   if (!request.private_to().empty()) {
@@ -243,7 +247,13 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
     im.set_text(request.text());
     im.set_html(request.html());
     im.set_client_message_id(request.client_message_id());
-    return SendMessage(loop, im);
+    absl::StatusOr<v1::SendMessageResponse> sent = SendMessage(loop, im);
+    if (!sent.ok()) return sent.status();
+    v1::SendChatMessageResponse response;
+    response.set_client_message_id(sent->client_message_id());
+    response.set_accepted(sent->accepted());
+    if (sent->has_failure()) *response.mutable_failure() = sent->failure();
+    return response;
   }
   const std::string html =
       request.html().empty() ? TextToHtml(request.text()) : request.html();
@@ -256,11 +266,13 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendChatMessage(
       serv_chat_send(purple_conversation_get_gc(conv),
                      purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
                      html.c_str(), PURPLE_MESSAGE_SEND);
-  v1::SendMessageResponse response;
+  v1::SendChatMessageResponse response;
   response.set_client_message_id(request.client_message_id());
   response.set_accepted(result >= 0);
-  if (result < 0) response.set_error(std::strerror(-result));
-  EmitSendResult(*session, request.room(), response);
+  if (result < 0) *response.mutable_failure() = FailureFromErrno(-result);
+  EmitSendResult(*session, request.room(), response.client_message_id(),
+                 response.accepted(),
+                 response.has_failure() ? &response.failure() : nullptr);
   return response;
 }
 

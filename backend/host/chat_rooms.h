@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "backend/host/loop_session.h"
-#include "protos/lilac/v1/chats.pb.h"
+#include "lilac/v1/chats.pb.h"
 #include "purple.h"
 
 namespace lilac {

@@ -177,7 +177,7 @@ gint ChatInvited(PurpleAccount* account, const char* inviter, const char* chat,
   if (session == nullptr) return 0;
   v1::ChatInvitation invitation;
   invitation.set_room(OrEmpty(chat));
-  invitation.set_from(OrEmpty(inviter));
+  invitation.set_sender(OrEmpty(inviter));
   invitation.set_message(OrEmpty(message));
   session->opening_invitation = invitation;
   return 0;

@@ -63,7 +63,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
       SplitRoomMember(session, partner, &room, &nickname)) {
     v1::ChatMessageReceived* received = event.mutable_chat_message_received();
     received->set_room(room);
-    received->set_from_nickname(nickname);
+    received->set_sender_nickname(nickname);
     received->set_text(text);
     received->set_html(OrEmpty(message));
     SetTimestamp(mtime, received->mutable_time());
@@ -84,7 +84,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
     ContactAndResource writer = SplitResource(session->account, who);
     if (writer.contact == sender.contact) sender.resource = writer.resource;
   }
-  received->set_from(sender.contact);
+  received->set_peer(sender.contact);
   received->set_resource(sender.resource);
   if (!(flags & PURPLE_MESSAGE_SEND)) {
     PurpleBuddy* buddy =
@@ -124,7 +124,7 @@ void WriteChat(PurpleConversation* conv, const char* who, const char* message,
   const bool ours =
       IsOurOwnSend(session, conv, true, text, flags, &client_message_id);
   received->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
-  received->set_from_nickname(OrEmpty(who));
+  received->set_sender_nickname(OrEmpty(who));
   received->set_text(text);
   received->set_html(OrEmpty(message));
   SetTimestamp(mtime, received->mutable_time());
@@ -213,7 +213,7 @@ void OnTyping(PurpleAccount* account, const char* name, v1::TypingState state) {
   if (session == nullptr) return;
   v1::Event event;
   ContactAndResource sender = SplitResource(account, OrEmpty(name));
-  event.mutable_typing_changed()->set_from(sender.contact);
+  event.mutable_typing_changed()->set_peer(sender.contact);
   event.mutable_typing_changed()->set_resource(sender.resource);
   event.mutable_typing_changed()->set_state(state);
   PurpleSessions::Get()->Emit(session, std::move(event));
@@ -235,7 +235,7 @@ void GotAttention(PurpleAccount* account, const char* who, PurpleConversation*,
   if (session == nullptr) return;
   v1::Event event;
   ContactAndResource sender = SplitResource(account, OrEmpty(who));
-  event.mutable_attention_received()->set_from(sender.contact);
+  event.mutable_attention_received()->set_sender(sender.contact);
   event.mutable_attention_received()->set_resource(sender.resource);
   PurpleConnection* gc = purple_account_get_connection(account);
   if (PurpleAttentionType* attention =

@@ -4,8 +4,8 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "protos/lilac/v1/events.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/events.pb.h"
+#include "lilac/v1/sessions.pb.h"
 
 namespace lilac {
 

@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "protos/lilac/v1/files.pb.h"
+#include "lilac/v1/files.pb.h"
 
 namespace lilac {
 

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "backend/host/c_string.h"
+#include "backend/host/failures.h"
 #include "backend/host/file_spool.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
@@ -44,7 +45,7 @@ std::string FilenameOf(PurpleXfer* xfer) {
 
 // Reports the transfer failed, once; a partial download or staged upload is
 // removed.
-void Fail(PurpleXfer* xfer, const std::string& reason) {
+void Fail(PurpleXfer* xfer, v1::FailureCode code, const std::string& reason) {
   if (Reported(xfer)) return;
   xfer->ui_data = &failed_marker;
   if (const char* local = purple_xfer_get_local_filename(xfer)) {
@@ -56,7 +57,7 @@ void Fail(PurpleXfer* xfer, const std::string& reason) {
   v1::FileTransferFailed* failed = event.mutable_file_transfer_failed();
   failed->set_peer(OrEmpty(purple_xfer_get_remote_user(xfer)));
   failed->set_filename(FilenameOf(xfer));
-  failed->set_reason(reason);
+  *failed->mutable_failure() = MakeFailure(code, reason);
   failed->set_outgoing(purple_xfer_get_type(xfer) == PURPLE_XFER_SEND);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
@@ -70,14 +71,14 @@ void FileRecvRequest(PurpleXfer* xfer) {
     return;
   }
   if (purple_xfer_get_size(xfer) > Spool().max_file_size()) {
-    Fail(xfer, kTooLarge);
+    Fail(xfer, v1::FAILURE_CODE_TOO_LARGE, kTooLarge);
     xfer->status = PURPLE_XFER_STATUS_CANCEL_LOCAL;
     return;
   }
   absl::StatusOr<std::string> path =
       Spool().NewPath(session->key, FilenameOf(xfer));
   if (!path.ok()) {
-    Fail(xfer, std::string(path.status().message()));
+    Fail(xfer, v1::FAILURE_CODE_OTHER, std::string(path.status().message()));
     xfer->status = PURPLE_XFER_STATUS_CANCEL_LOCAL;
     return;
   }
@@ -92,7 +93,7 @@ void FileRecvRequest(PurpleXfer* xfer) {
 gboolean CancelOversize(gpointer data) {
   auto* xfer = static_cast<PurpleXfer*>(data);
   if (!purple_xfer_is_canceled(xfer) && !purple_xfer_is_completed(xfer)) {
-    Fail(xfer, kTooLarge);
+    Fail(xfer, v1::FAILURE_CODE_TOO_LARGE, kTooLarge);
     purple_xfer_cancel_local(xfer);
   }
   purple_xfer_unref(xfer);
@@ -117,13 +118,13 @@ void UpdateProgress(PurpleXfer* xfer, double) {
 void FileRecvComplete(PurpleXfer* xfer) {
   if (Reported(xfer)) return;
   if (purple_xfer_get_bytes_sent(xfer) > Spool().max_file_size()) {
-    Fail(xfer, kTooLarge);
+    Fail(xfer, v1::FAILURE_CODE_TOO_LARGE, kTooLarge);
     return;
   }
   const std::string local = OrEmpty(purple_xfer_get_local_filename(xfer));
   LoopSession* session = SessionOf(xfer);
   if (session == nullptr || local.empty()) {
-    Fail(xfer, "the session is gone");
+    Fail(xfer, v1::FAILURE_CODE_NOT_CONNECTED, "the session is gone");
     return;
   }
   xfer->ui_data = &received_marker;
@@ -142,7 +143,7 @@ void FileRecvComplete(PurpleXfer* xfer) {
   v1::Event event;
   v1::FileReceived* received = event.mutable_file_received();
   received->set_file_id(id);
-  received->set_from(OrEmpty(purple_xfer_get_remote_user(xfer)));
+  received->set_sender(OrEmpty(purple_xfer_get_remote_user(xfer)));
   received->set_filename(filename);
   received->set_size(purple_xfer_get_bytes_sent(xfer));
   received->set_mime_type(GuessMimeType(head));
@@ -150,9 +151,10 @@ void FileRecvComplete(PurpleXfer* xfer) {
 }
 
 void FileCancelled(PurpleXfer* xfer) {
-  Fail(xfer, purple_xfer_get_status(xfer) == PURPLE_XFER_STATUS_CANCEL_REMOTE
-                 ? "cancelled by the peer"
-                 : "cancelled");
+  const bool by_peer =
+      purple_xfer_get_status(xfer) == PURPLE_XFER_STATUS_CANCEL_REMOTE;
+  Fail(xfer, v1::FAILURE_CODE_CANCELLED,
+       by_peer ? "cancelled by the peer" : "cancelled");
 }
 
 void FileSendComplete(PurpleXfer* xfer) {

@@ -10,9 +10,9 @@
 
 #include "backend/host/account_settings_watch.h"
 #include "backend/host/own_sends.h"
-#include "protos/lilac/v1/chats.pb.h"
-#include "protos/lilac/v1/requests.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/chats.pb.h"
+#include "lilac/v1/requests.pb.h"
+#include "lilac/v1/sessions.pb.h"
 #include "purple.h"
 
 namespace lilac {
@@ -48,8 +48,9 @@ struct LoopSession {
   uint32_t reconnect_attempt = 0;
   guint reconnect_timer = 0;
   // How long each connection attempt may stay connecting before lilac cuts it
-  // (LoginRequest.connect_timeout_seconds), and the timer of the current one.
-  uint32_t connect_timeout_seconds = 0;
+  // (LoginRequest.connect_timeout), in milliseconds, and the timer of the
+  // current one.
+  guint connect_timeout_ms = 0;
   guint connect_timer = 0;
   bool logging_out = false;
   // report_disconnect_reason came before disconnected for the current

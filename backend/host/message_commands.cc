@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "backend/host/contact_names.h"
+#include "backend/host/failures.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/ui_ops.h"
@@ -19,7 +20,8 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
   response.set_client_message_id(request.client_message_id());
   PurpleConnection* gc = purple_account_get_connection((*session)->account);
   if (gc == nullptr || !(*session)->connected()) {
-    response.set_error("not connected");
+    *response.mutable_failure() =
+        MakeFailure(v1::FAILURE_CODE_NOT_CONNECTED, "not connected");
   } else {
     const std::string html =
         request.html().empty() ? TextToHtml(request.text()) : request.html();
@@ -39,20 +41,23 @@ absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
     const int result = serv_send_im(gc, request.to().c_str(), html.c_str(),
                                     PURPLE_MESSAGE_SEND);
     response.set_accepted(result >= 0);
-    if (result < 0) response.set_error(std::strerror(-result));
+    if (result < 0) *response.mutable_failure() = FailureFromErrno(-result);
   }
-  EmitSendResult(*session, request.to(), response);
+  EmitSendResult(*session, request.to(), response.client_message_id(),
+                 response.accepted(),
+                 response.has_failure() ? &response.failure() : nullptr);
   return response;
 }
 
 void PurpleSessions::EmitSendResult(LoopSession* session, const std::string& to,
-                                    const v1::SendMessageResponse& response) {
+                                    const std::string& client_message_id,
+                                    bool accepted, const v1::Failure* failure) {
   v1::Event event;
   v1::MessageSendResult* sent = event.mutable_message_send_result();
-  sent->set_client_message_id(response.client_message_id());
+  sent->set_client_message_id(client_message_id);
   sent->set_to(to);
-  sent->set_accepted(response.accepted());
-  sent->set_error(response.error());
+  sent->set_accepted(accepted);
+  if (failure != nullptr) *sent->mutable_failure() = *failure;
   Emit(session, std::move(event));
 }
 

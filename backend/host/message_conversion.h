@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "protos/lilac/v1/messages.pb.h"
+#include "lilac/v1/messages.pb.h"
 #include "purple.h"
 
 namespace lilac {

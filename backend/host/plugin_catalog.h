@@ -6,7 +6,7 @@
 
 #include "absl/status/statusor.h"
 #include "backend/host/purple_host.h"
-#include "protos/lilac/v1/plugins.pb.h"
+#include "lilac/v1/plugins.pb.h"
 
 namespace lilac {
 

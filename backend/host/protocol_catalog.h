@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "backend/host/purple_host.h"
-#include "protos/lilac/v1/protocols.pb.h"
+#include "lilac/v1/protocols.pb.h"
 
 namespace lilac {
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/time.h"
 #include "backend/host/account_option_mapping.h"
 #include "backend/host/account_settings_watch.h"
 #include "backend/host/c_string.h"
@@ -16,32 +17,68 @@
 #include "backend/host/request_tracker.h"
 #include "backend/host/settings.h"
 #include "backend/host/ui_ops.h"
+#include "common/proto/duration.h"
 
 namespace lilac {
 namespace {
 
 constexpr char kUiId[] = "lilac";
-// LoginRequest.connect_timeout_seconds when 0: longer than the slowest real
+// LoginRequest.connect_timeout when absent: longer than the slowest real
 // login (DNS, TLS, SASL), shorter than a user's patience.
-constexpr uint32_t kDefaultConnectTimeoutSeconds = 120;
+constexpr absl::Duration kDefaultConnectTimeout = absl::Seconds(120);
+// ReconnectPolicy's delays when absent.
+constexpr absl::Duration kDefaultInitialReconnectDelay = absl::Seconds(1);
+constexpr absl::Duration kDefaultMaxReconnectDelay = absl::Seconds(60);
 // How often files plugins created are moved into the plugin state directory
 // between the moments that always do it (sign-on, disconnect, logout).
 constexpr guint kPluginStateSyncSeconds = 5;
 
 v1::DisconnectReason ToDisconnectReason(PurpleConnectionError reason) {
-  const int value = static_cast<int>(reason) + 1;
-  if (value < v1::DisconnectReason_MIN || value > v1::DisconnectReason_MAX) {
-    return v1::DISCONNECT_REASON_OTHER_ERROR;
+  switch (reason) {
+    case PURPLE_CONNECTION_ERROR_NETWORK_ERROR:
+      return v1::DISCONNECT_REASON_NETWORK_ERROR;
+    case PURPLE_CONNECTION_ERROR_INVALID_USERNAME:
+      return v1::DISCONNECT_REASON_INVALID_USERNAME;
+    case PURPLE_CONNECTION_ERROR_AUTHENTICATION_FAILED:
+      return v1::DISCONNECT_REASON_AUTHENTICATION_FAILED;
+    case PURPLE_CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE:
+      return v1::DISCONNECT_REASON_AUTHENTICATION_IMPOSSIBLE;
+    case PURPLE_CONNECTION_ERROR_NO_SSL_SUPPORT:
+      return v1::DISCONNECT_REASON_NO_SSL_SUPPORT;
+    case PURPLE_CONNECTION_ERROR_ENCRYPTION_ERROR:
+      return v1::DISCONNECT_REASON_ENCRYPTION_ERROR;
+    case PURPLE_CONNECTION_ERROR_NAME_IN_USE:
+      return v1::DISCONNECT_REASON_NAME_IN_USE;
+    case PURPLE_CONNECTION_ERROR_INVALID_SETTINGS:
+      return v1::DISCONNECT_REASON_INVALID_SETTINGS;
+    case PURPLE_CONNECTION_ERROR_CERT_NOT_PROVIDED:
+      return v1::DISCONNECT_REASON_CERT_NOT_PROVIDED;
+    case PURPLE_CONNECTION_ERROR_CERT_UNTRUSTED:
+      return v1::DISCONNECT_REASON_CERT_UNTRUSTED;
+    case PURPLE_CONNECTION_ERROR_CERT_EXPIRED:
+      return v1::DISCONNECT_REASON_CERT_EXPIRED;
+    case PURPLE_CONNECTION_ERROR_CERT_NOT_ACTIVATED:
+      return v1::DISCONNECT_REASON_CERT_NOT_ACTIVATED;
+    case PURPLE_CONNECTION_ERROR_CERT_HOSTNAME_MISMATCH:
+      return v1::DISCONNECT_REASON_CERT_HOSTNAME_MISMATCH;
+    case PURPLE_CONNECTION_ERROR_CERT_FINGERPRINT_MISMATCH:
+      return v1::DISCONNECT_REASON_CERT_FINGERPRINT_MISMATCH;
+    case PURPLE_CONNECTION_ERROR_CERT_SELF_SIGNED:
+      return v1::DISCONNECT_REASON_CERT_SELF_SIGNED;
+    case PURPLE_CONNECTION_ERROR_CERT_OTHER_ERROR:
+      return v1::DISCONNECT_REASON_CERT_OTHER_ERROR;
+    default:
+      return v1::DISCONNECT_REASON_OTHER_ERROR;
   }
-  return static_cast<v1::DisconnectReason>(value);
 }
 
 v1::ReconnectPolicy WithDefaults(v1::ReconnectPolicy policy) {
-  if (policy.initial_delay_ms() == 0) policy.set_initial_delay_ms(1000);
-  if (policy.max_delay_ms() == 0) policy.set_max_delay_ms(60000);
-  if (policy.max_delay_ms() < policy.initial_delay_ms()) {
-    policy.set_max_delay_ms(policy.initial_delay_ms());
-  }
+  absl::Duration initial = FromProtoDuration(policy.initial_delay());
+  absl::Duration max = FromProtoDuration(policy.max_delay());
+  if (initial == absl::ZeroDuration()) initial = kDefaultInitialReconnectDelay;
+  if (max == absl::ZeroDuration()) max = kDefaultMaxReconnectDelay;
+  *policy.mutable_initial_delay() = ToProtoDuration(initial);
+  *policy.mutable_max_delay() = ToProtoDuration(std::max(max, initial));
   return policy;
 }
 
@@ -317,9 +354,11 @@ absl::StatusOr<v1::LoginResponse> PurpleSessions::Login(
   session->account = account;
   session->password = request.password();
   session->reconnect = description.reconnect();
-  session->connect_timeout_seconds = request.connect_timeout_seconds() != 0
-                                         ? request.connect_timeout_seconds()
-                                         : kDefaultConnectTimeoutSeconds;
+  const absl::Duration connect_timeout =
+      FromProtoDuration(request.connect_timeout());
+  session->connect_timeout_ms = static_cast<guint>(absl::ToInt64Milliseconds(
+      connect_timeout != absl::ZeroDuration() ? connect_timeout
+                                              : kDefaultConnectTimeout));
   sessions_[session->key] = std::move(owned);
 
   // Never written to accounts.xml: the password stays in memory only.
@@ -384,9 +423,8 @@ void PurpleSessions::Connect(LoopSession* session) {
 
 void PurpleSessions::StartConnectDeadline(LoopSession* session) {
   StopConnectDeadline(session);
-  session->connect_timer =
-      g_timeout_add(session->connect_timeout_seconds * 1000,
-                    &PurpleSessions::OnConnectDeadline, session);
+  session->connect_timer = g_timeout_add(
+      session->connect_timeout_ms, &PurpleSessions::OnConnectDeadline, session);
 }
 
 void PurpleSessions::StopConnectDeadline(LoopSession* session) {
@@ -461,14 +499,18 @@ void PurpleSessions::OnDisconnected(LoopSession* session,
       (session->reconnect.max_attempts() == 0 ||
        session->reconnect_attempt < session->reconnect.max_attempts());
   if (reconnect) {
-    uint64_t delay = session->reconnect.initial_delay_ms();
+    uint64_t delay = static_cast<uint64_t>(absl::ToInt64Milliseconds(
+        FromProtoDuration(session->reconnect.initial_delay())));
     for (uint32_t i = 0; i < session->reconnect_attempt && delay < UINT32_MAX;
          ++i) {
       delay *= 2;
     }
-    delay = std::min<uint64_t>(delay, session->reconnect.max_delay_ms());
+    delay = std::min<uint64_t>(
+        delay, static_cast<uint64_t>(absl::ToInt64Milliseconds(
+                   FromProtoDuration(session->reconnect.max_delay()))));
     ++session->reconnect_attempt;
-    change->set_reconnect_in_ms(static_cast<uint32_t>(delay));
+    *change->mutable_reconnect_in() =
+        ToProtoDuration(absl::Milliseconds(static_cast<int64_t>(delay)));
     change->set_reconnect_attempt(session->reconnect_attempt);
     if (session->reconnect_timer != 0)
       g_source_remove(session->reconnect_timer);

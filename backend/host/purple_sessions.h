@@ -12,13 +12,13 @@
 #include "backend/host/event_sink.h"
 #include "backend/host/loop_session.h"
 #include "backend/host/purple_host.h"
-#include "protos/lilac/v1/buddies.pb.h"
-#include "protos/lilac/v1/chats.pb.h"
-#include "protos/lilac/v1/files.pb.h"
-#include "protos/lilac/v1/messages.pb.h"
-#include "protos/lilac/v1/requests.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
-#include "protos/lilac/v1/user_info.pb.h"
+#include "lilac/v1/buddies.pb.h"
+#include "lilac/v1/chats.pb.h"
+#include "lilac/v1/files.pb.h"
+#include "lilac/v1/messages.pb.h"
+#include "lilac/v1/requests.pb.h"
+#include "lilac/v1/sessions.pb.h"
+#include "lilac/v1/user_info.pb.h"
 
 namespace lilac {
 
@@ -60,13 +60,13 @@ class PurpleSessions {
 
   absl::StatusOr<v1::ListBuddiesResponse> ListBuddies(
       const OnLoop& loop, const v1::ListBuddiesRequest& request);
-  absl::StatusOr<v1::BuddyResponse> AddBuddy(
+  absl::StatusOr<v1::AddBuddyResponse> AddBuddy(
       const OnLoop& loop, const v1::AddBuddyRequest& request);
-  absl::StatusOr<v1::BuddyResponse> RemoveBuddy(
+  absl::StatusOr<v1::RemoveBuddyResponse> RemoveBuddy(
       const OnLoop& loop, const v1::RemoveBuddyRequest& request);
-  absl::StatusOr<v1::BuddyResponse> UpdateBuddy(
+  absl::StatusOr<v1::UpdateBuddyResponse> UpdateBuddy(
       const OnLoop& loop, const v1::UpdateBuddyRequest& request);
-  absl::StatusOr<v1::BuddyResponse> SetBuddyBlocked(
+  absl::StatusOr<v1::SetBuddyBlockedResponse> SetBuddyBlocked(
       const OnLoop& loop, const v1::SetBuddyBlockedRequest& request);
   absl::StatusOr<v1::GetBuddyIconResponse> GetBuddyIcon(
       const OnLoop& loop, const v1::GetBuddyIconRequest& request);
@@ -86,7 +86,7 @@ class PurpleSessions {
   absl::Status JoinChat(const OnLoop& loop, const v1::JoinChatRequest& request);
   absl::Status LeaveChat(const OnLoop& loop,
                          const v1::LeaveChatRequest& request);
-  absl::StatusOr<v1::SendMessageResponse> SendChatMessage(
+  absl::StatusOr<v1::SendChatMessageResponse> SendChatMessage(
       const OnLoop& loop, const v1::SendChatMessageRequest& request);
   absl::Status SetChatSubject(const OnLoop& loop,
                               const v1::SetChatSubjectRequest& request);
@@ -156,7 +156,8 @@ class PurpleSessions {
   static gboolean OnConnectDeadline(gpointer session);
   // Reports the outcome of a send as an event too.
   void EmitSendResult(LoopSession* session, const std::string& to,
-                      const v1::SendMessageResponse& response);
+                      const std::string& client_message_id, bool accepted,
+                      const v1::Failure* failure);
   void RejoinRooms(LoopSession* session);
   void Teardown(LoopSession* session);
   // Reports what the plugin changed in the account's settings since the last

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
+#include "backend/host/mnemonics.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/settings.h"
 
@@ -65,7 +66,7 @@ v1::RequestOpened Describe(const char* title, const char* primary,
 void DescribeField(PurpleRequestField* field, const char* group,
                    v1::RequestField* out) {
   out->set_id(OrEmpty(purple_request_field_get_id(field)));
-  out->set_label(OrEmpty(purple_request_field_get_label(field)));
+  out->set_label(WithoutMnemonics(purple_request_field_get_label(field)));
   out->set_required(purple_request_field_is_required(field));
   out->set_group(OrEmpty(group));
   switch (purple_request_field_get_type(field)) {
@@ -91,9 +92,11 @@ void DescribeField(PurpleRequestField* field, const char* group,
       out->set_type(v1::RequestField::TYPE_CHOICE);
       out->set_default_value(
           absl::StrCat(purple_request_field_choice_get_default_value(field)));
+      // Answered by index, so shown as GTK shows them.
       for (GList* item = purple_request_field_choice_get_labels(field); item;
            item = item->next) {
-        out->add_choices(static_cast<const char*>(item->data));
+        out->add_choices(
+            WithoutMnemonics(static_cast<const char*>(item->data)));
       }
       break;
     case PURPLE_REQUEST_FIELD_LIST:
@@ -240,8 +243,8 @@ struct RequestUiOpsAccess {
     field->set_masked(masked);
     field->set_multiline(multiline);
     field->set_required(true);
-    event.add_actions(ok_text ? ok_text : "OK");
-    event.add_actions(cancel_text ? cancel_text : "Cancel");
+    event.add_actions(ok_text ? WithoutMnemonics(ok_text) : "OK");
+    event.add_actions(cancel_text ? WithoutMnemonics(cancel_text) : "Cancel");
     return Open(std::move(pending), std::move(event));
   }
 
@@ -261,11 +264,11 @@ struct RequestUiOpsAccess {
       if (value == default_value) {
         event.set_default_choice(event.choices_size());
       }
-      event.add_choices(label);
+      event.add_choices(WithoutMnemonics(label));
       pending->choice_values.push_back(value);
     }
-    event.add_actions(ok_text ? ok_text : "OK");
-    event.add_actions(cancel_text ? cancel_text : "Cancel");
+    event.add_actions(ok_text ? WithoutMnemonics(ok_text) : "OK");
+    event.add_actions(cancel_text ? WithoutMnemonics(cancel_text) : "Cancel");
     return Open(std::move(pending), std::move(event));
   }
 
@@ -281,7 +284,7 @@ struct RequestUiOpsAccess {
     for (size_t i = 0; i < action_count; ++i) {
       const char* label = va_arg(actions, const char*);
       auto callback = va_arg(actions, PurpleRequestActionCb);
-      event.add_actions(OrEmpty(label));
+      event.add_actions(WithoutMnemonics(label));
       pending->actions.push_back(callback);
     }
     event.set_default_action(default_action);
@@ -341,8 +344,8 @@ struct RequestUiOpsAccess {
                       event.add_fields());
       }
     }
-    event.add_actions(ok_text ? ok_text : "OK");
-    event.add_actions(cancel_text ? cancel_text : "Cancel");
+    event.add_actions(ok_text ? WithoutMnemonics(ok_text) : "OK");
+    event.add_actions(cancel_text ? WithoutMnemonics(cancel_text) : "Cancel");
     return Open(std::move(pending), std::move(event));
   }
 

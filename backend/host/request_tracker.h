@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "backend/host/loop_session.h"
-#include "protos/lilac/v1/requests.pb.h"
+#include "lilac/v1/requests.pb.h"
 #include "purple.h"
 
 namespace lilac {

@@ -8,8 +8,8 @@
 #include "absl/status/statusor.h"
 #include "google/protobuf/map.h"
 #include "google/protobuf/repeated_field.h"
-#include "protos/lilac/v1/protocols.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/protocols.pb.h"
+#include "lilac/v1/sessions.pb.h"
 
 namespace lilac {
 

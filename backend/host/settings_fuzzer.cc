@@ -9,8 +9,8 @@
 
 #include "backend/host/settings.h"
 #include "google/protobuf/stubs/logging.h"
-#include "protos/lilac/v1/protocols.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/protocols.pb.h"
+#include "lilac/v1/sessions.pb.h"
 
 namespace lilac {
 namespace {

@@ -69,7 +69,10 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   } else {
     server->address_ = target;
   }
+  // The whole server, and the API by its service name, as clients ask.
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  server->server_->GetHealthCheckService()->SetServingStatus(
+      v1::LilacService::service_full_name(), true);
   return server;
 }
 

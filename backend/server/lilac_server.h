@@ -17,7 +17,7 @@
 namespace lilac {
 
 // A running lilacd: the libpurple host plus the gRPC server in front of it
-// (lilac.v1.Lilac, health checking and reflection). Destroying it stops
+// (lilac.v1.LilacService, health checking and reflection). Destroying it stops
 // serving, then shuts libpurple down.
 class LilacServer {
  public:

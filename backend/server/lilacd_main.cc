@@ -8,12 +8,12 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "backend/server/lilac_server.h"
+#include "common/flags/parse_flags.h"
 #include "common/log/glib_log.h"
 #include "common/log/log.h"
 
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "libpurple as a gRPC service.\nUsage: lilacd [--listen=ADDRESS] "
       "[--plugin_dirs=DIR,...] [--address_file=FILE]");
-  absl::ParseCommandLine(argc, argv);
+  lilac::ParseFlagsOrExit(argc, argv);
   // Debian builds Abseil without NDEBUG, which leaves Mutex deadlock detection
   // on: every lock then takes one global lock and updates a graph of every
   // Mutex ever held together (one per session log and per stream). Tests keep

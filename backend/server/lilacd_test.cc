@@ -12,12 +12,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "common/version/version.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 #include "testing/grpc_protos/health.grpc.pb.h"
 #include "testing/grpc_protos/reflection.grpc.pb.h"
 #include "testing/lilacd/lilacd_process.h"
@@ -47,7 +48,7 @@ const v1::AccountOption* FindOption(const v1::Protocol& protocol,
 }
 
 v1::ListProtocolsResponse ListProtocols(const LilacdProcess& lilacd) {
-  auto stub = v1::Lilac::NewStub(lilacd.NewChannel());
+  auto stub = v1::LilacService::NewStub(lilacd.NewChannel());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
@@ -59,7 +60,7 @@ v1::ListProtocolsResponse ListProtocols(const LilacdProcess& lilacd) {
 }
 
 v1::ListPluginsResponse ListPlugins(const LilacdProcess& lilacd) {
-  auto stub = v1::Lilac::NewStub(lilacd.NewChannel());
+  auto stub = v1::LilacService::NewStub(lilacd.NewChannel());
   grpc::ClientContext context;
   context.set_deadline(std::chrono::system_clock::now() +
                        std::chrono::seconds(30));
@@ -136,6 +137,15 @@ TEST(LilacdTest, ReportsServingOnTheHealthService) {
   grpc::Status status = health->Check(&context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  // The API by its service name, as load balancers and clients ask.
+  grpc::ClientContext by_name_context;
+  by_name_context.set_deadline(std::chrono::system_clock::now() +
+                               std::chrono::seconds(30));
+  request.set_service("lilac.v1.LilacService");
+  status = health->Check(&by_name_context, request, &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
 }
 
 TEST(LilacdTest, ExposesTheApiThroughReflection) {
@@ -158,13 +168,13 @@ TEST(LilacdTest, ExposesTheApiThroughReflection) {
   for (const auto& service : listed.list_services_response().service()) {
     services.push_back(service.name());
   }
-  EXPECT_THAT(services, ::testing::Contains("lilac.v1.Lilac"));
+  EXPECT_THAT(services, ::testing::Contains("lilac.v1.LilacService"));
   EXPECT_THAT(services, ::testing::Contains("grpc.health.v1.Health"));
 
   // A client with no generated code for lilac rebuilds the API from the
   // descriptors.
   ServerReflectionRequest by_symbol;
-  by_symbol.set_file_containing_symbol("lilac.v1.Lilac");
+  by_symbol.set_file_containing_symbol("lilac.v1.LilacService");
   ServerReflectionResponse files;
   ASSERT_TRUE(stream->Write(by_symbol) && stream->Read(&files));
   ASSERT_TRUE(files.has_file_descriptor_response())
@@ -178,7 +188,7 @@ TEST(LilacdTest, ExposesTheApiThroughReflection) {
   }
   google::protobuf::DescriptorPool pool(&database);
   const google::protobuf::MethodDescriptor* method =
-      pool.FindMethodByName("lilac.v1.Lilac.ListProtocols");
+      pool.FindMethodByName("lilac.v1.LilacService.ListProtocols");
   ASSERT_NE(method, nullptr);
   const google::protobuf::Descriptor* protocol =
       pool.FindMessageTypeByName("lilac.v1.Protocol");
@@ -224,7 +234,7 @@ TEST(LilacdTest, ListsEveryPluginWithWhyOneDoesNotLoad) {
   options.extra_flags = {"--plugin_dirs=" + dir};
   auto lilacd = LilacdProcess::Start(options);
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
-  auto stub = v1::Lilac::NewStub((*lilacd)->NewChannel());
+  auto stub = v1::LilacService::NewStub((*lilacd)->NewChannel());
 
   const v1::ListPluginsResponse plugins = ListPlugins(**lilacd);
   EXPECT_TRUE(std::is_sorted(
@@ -387,12 +397,30 @@ TEST(LilacdTest, HelpListsEveryFlag) {
   auto result = RunProcess({RunfilePath("backend/server/lilacd"), "--help"},
                            absl::Seconds(30));
   ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0);  // asked-for help is a success
   const std::string help = result->stdout_text + result->stderr_text;
   for (const char* flag :
        {"--listen", "--allow_remote_listen", "--address_file", "--plugin_dirs",
         "--purple_debug", "--load_plugins", "--log_format"}) {
     EXPECT_THAT(help, HasSubstr(flag));
   }
+}
+
+TEST(LilacdTest, VersionPrintsTheVersion) {
+  auto result = RunProcess({RunfilePath("backend/server/lilacd"), "--version"},
+                           absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 0);
+  EXPECT_EQ(result->stdout_text, absl::StrCat("lilacd ", kVersion, "\n"));
+}
+
+TEST(LilacdTest, AnUnknownFlagFailsClearly) {
+  auto result =
+      RunProcess({RunfilePath("backend/server/lilacd"), "--no_such_flag=1"},
+                 absl::Seconds(30));
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(result->exit_code, 1);
+  EXPECT_THAT(result->stderr_text, HasSubstr("no_such_flag"));
 }
 
 }  // namespace

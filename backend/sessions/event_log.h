@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/synchronization/mutex.h"
-#include "protos/lilac/v1/events.pb.h"
+#include "lilac/v1/events.pb.h"
 
 namespace lilac {
 

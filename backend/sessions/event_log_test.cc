@@ -9,7 +9,7 @@ namespace {
 
 v1::Event Typing(const std::string& from) {
   v1::Event event;
-  event.mutable_typing_changed()->set_from(from);
+  event.mutable_typing_changed()->set_peer(from);
   return event;
 }
 
@@ -25,7 +25,7 @@ TEST(EventLogTest, NumbersEventsInOrderAndStampsThem) {
   EXPECT_EQ(first.event->sequence(), 1);
   EXPECT_EQ(first.event->session(), "alice");
   EXPECT_GT(first.event->time().seconds(), 0);
-  EXPECT_EQ(first.event->typing_changed().from(), "a");
+  EXPECT_EQ(first.event->typing_changed().peer(), "a");
   EXPECT_EQ(log.ReadAfter(1).event->sequence(), 2);
   EXPECT_EQ(log.ReadAfter(2).event, nullptr);
 }

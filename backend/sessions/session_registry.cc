@@ -2,12 +2,24 @@
 
 #include <utility>
 
+#include "absl/random/random.h"
 #include "absl/strings/str_cat.h"
 
 namespace lilac {
 
+namespace {
+
+std::string NewInstanceId() {
+  absl::BitGen random;
+  return absl::StrCat(
+      absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16),
+      absl::Hex(absl::Uniform<uint64_t>(random), absl::kZeroPad16));
+}
+
+}  // namespace
+
 SessionRegistry::SessionRegistry(size_t events_per_session)
-    : events_per_session_(events_per_session) {}
+    : events_per_session_(events_per_session), instance_id_(NewInstanceId()) {}
 
 absl::Status SessionRegistry::OpenSession(const v1::Session& session) {
   auto log = std::make_shared<EventLog>(session.session(), events_per_session_);

@@ -11,7 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "backend/host/event_sink.h"
 #include "backend/sessions/event_log.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/sessions.pb.h"
 
 namespace lilac {
 
@@ -22,6 +22,10 @@ namespace lilac {
 class SessionRegistry : public EventSink {
  public:
   explicit SessionRegistry(size_t events_per_session);
+
+  // Names this registry (this run of lilacd): random, 32 hex digits. Sequence
+  // numbers belong to it; StreamOpened carries it.
+  const std::string& instance_id() const { return instance_id_; }
 
   absl::Status OpenSession(const v1::Session& session) override;
   void Emit(const std::string& session, v1::Event event) override;
@@ -49,6 +53,7 @@ class SessionRegistry : public EventSink {
   };
 
   const size_t events_per_session_;
+  const std::string instance_id_;
   mutable absl::Mutex mutex_;
   std::map<std::string, Entry> sessions_ ABSL_GUARDED_BY(mutex_);
 

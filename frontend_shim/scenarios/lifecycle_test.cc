@@ -6,7 +6,7 @@
 #include "frontend_shim/testing/shim_fixture.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 #include "testing/lilacd/lilacd_process.h"
 
 namespace lilac::shim::testing {
@@ -35,8 +35,8 @@ TEST_F(LifecycleTest, SocketClosedLogsEveryoneOutOfLilacdAndExits) {
   absl::StatusOr<std::unique_ptr<LilacdProcess>> lilacd =
       LilacdProcess::Start(options);
   ASSERT_TRUE(lilacd.ok()) << lilacd.status();
-  std::unique_ptr<v1::Lilac::Stub> lilac =
-      v1::Lilac::NewStub((*lilacd)->NewChannel());
+  std::unique_ptr<v1::LilacService::Stub> lilac =
+      v1::LilacService::NewStub((*lilacd)->NewChannel());
   auto sessions = [&lilac]() -> absl::StatusOr<int> {
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + kTimeout));

@@ -5,13 +5,13 @@
 #include "absl/time/clock.h"
 #include "frontend_shim/log.h"
 #include "grpcpp/client_context.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
-absl::StatusOr<v1::Protocol> FetchProtocol(v1::Lilac::StubInterface& stub,
-                                           grpc::ClientContext* context,
-                                           const std::string& id) {
+absl::StatusOr<v1::Protocol> FetchProtocol(
+    v1::LilacService::StubInterface& stub, grpc::ClientContext* context,
+    const std::string& id) {
   v1::ListProtocolsRequest request;
   v1::ListProtocolsResponse response;
   const grpc::Status status = stub.ListProtocols(context, request, &response);
@@ -33,7 +33,8 @@ absl::StatusOr<v1::Protocol> DescribeProtocol(
   if (config.protocol == "any") {
     return absl::FailedPreconditionError("protocol = any");
   }
-  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
+  std::unique_ptr<v1::LilacService::Stub> stub =
+      v1::LilacService::NewStub(channel);
   grpc::ClientContext context;
   // Bounded: Spectrum's first PING must not wait for an unreachable lilacd.
   context.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));

@@ -9,15 +9,15 @@
 #include "frontend_shim/config/shim_config.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
 // lilacd's description of protocol `id`: NOT_FOUND (naming the installed
 // ones) when lilacd does not have it, UNAVAILABLE when it could not be asked.
-absl::StatusOr<v1::Protocol> FetchProtocol(v1::Lilac::StubInterface& stub,
-                                           grpc::ClientContext* context,
-                                           const std::string& id);
+absl::StatusOr<v1::Protocol> FetchProtocol(
+    v1::LilacService::StubInterface& stub, grpc::ClientContext* context,
+    const std::string& id);
 
 // The configured protocol as lilacd describes it at start (within 5 s):
 // FAILED_PRECONDITION for "any", otherwise as FetchProtocol (and a log

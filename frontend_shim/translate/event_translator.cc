@@ -145,10 +145,42 @@ v1::Presence PresenceFromStatus(pbnetwork::StatusType status) {
 }
 
 int ConnectionErrorFromReason(v1::DisconnectReason reason) {
-  if (reason == v1::DISCONNECT_REASON_UNSPECIFIED) {
-    return pbnetwork::CONNECTION_ERROR_OTHER_ERROR;
+  switch (reason) {
+    case v1::DISCONNECT_REASON_NETWORK_ERROR:
+      return pbnetwork::CONNECTION_ERROR_NETWORK_ERROR;
+    case v1::DISCONNECT_REASON_INVALID_USERNAME:
+      return pbnetwork::CONNECTION_ERROR_INVALID_USERNAME;
+    case v1::DISCONNECT_REASON_AUTHENTICATION_FAILED:
+      return pbnetwork::CONNECTION_ERROR_AUTHENTICATION_FAILED;
+    case v1::DISCONNECT_REASON_AUTHENTICATION_IMPOSSIBLE:
+      return pbnetwork::CONNECTION_ERROR_AUTHENTICATION_IMPOSSIBLE;
+    case v1::DISCONNECT_REASON_NO_SSL_SUPPORT:
+      return pbnetwork::CONNECTION_ERROR_NO_SSL_SUPPORT;
+    case v1::DISCONNECT_REASON_ENCRYPTION_ERROR:
+      return pbnetwork::CONNECTION_ERROR_ENCRYPTION_ERROR;
+    case v1::DISCONNECT_REASON_NAME_IN_USE:
+      return pbnetwork::CONNECTION_ERROR_NAME_IN_USE;
+    case v1::DISCONNECT_REASON_INVALID_SETTINGS:
+      return pbnetwork::CONNECTION_ERROR_INVALID_SETTINGS;
+    case v1::DISCONNECT_REASON_CERT_NOT_PROVIDED:
+      return pbnetwork::CONNECTION_ERROR_CERT_NOT_PROVIDED;
+    case v1::DISCONNECT_REASON_CERT_UNTRUSTED:
+      return pbnetwork::CONNECTION_ERROR_CERT_UNTRUSTED;
+    case v1::DISCONNECT_REASON_CERT_EXPIRED:
+      return pbnetwork::CONNECTION_ERROR_CERT_EXPIRED;
+    case v1::DISCONNECT_REASON_CERT_NOT_ACTIVATED:
+      return pbnetwork::CONNECTION_ERROR_CERT_NOT_ACTIVATED;
+    case v1::DISCONNECT_REASON_CERT_HOSTNAME_MISMATCH:
+      return pbnetwork::CONNECTION_ERROR_CERT_HOSTNAME_MISMATCH;
+    case v1::DISCONNECT_REASON_CERT_FINGERPRINT_MISMATCH:
+      return pbnetwork::CONNECTION_ERROR_CERT_FINGERPRINT_MISMATCH;
+    case v1::DISCONNECT_REASON_CERT_SELF_SIGNED:
+      return pbnetwork::CONNECTION_ERROR_CERT_SELF_SIGNED;
+    case v1::DISCONNECT_REASON_CERT_OTHER_ERROR:
+      return pbnetwork::CONNECTION_ERROR_CERT_OTHER_ERROR;
+    default:
+      return pbnetwork::CONNECTION_ERROR_OTHER_ERROR;
   }
-  return static_cast<int>(reason) - 1;
 }
 
 std::unique_ptr<google::protobuf::Message> NewTextPayload(
@@ -304,10 +336,10 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     case v1::Event::kAuthorizationRequested: {
       const v1::AuthorizationRequested& request =
           event.authorization_requested();
-      user.authorizations[request.from()] = request.authorization_id();
+      user.authorizations[request.sender()] = request.authorization_id();
       pbnetwork::Buddy buddy;
       buddy.set_username(user.user);
-      buddy.set_buddyname(request.from());
+      buddy.set_buddyname(request.sender());
       buddy.set_alias(request.alias());
       buddy.set_status(pbnetwork::STATUS_NONE);
       buddy.set_statusmessage(request.message());
@@ -318,19 +350,19 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       const v1::MessageReceived& received = event.message_received();
       // Unread at the plugin even when the shim drops it as a replay.
       if (!received.flags().sent_by_us_elsewhere()) {
-        user.NoteUnread(received.from(), false);
+        user.NoteUnread(received.peer(), false);
       }
-      if (!delivered.Deliver(received.from(), received.text(),
+      if (!delivered.Deliver(received.peer(), received.text(),
                              received.time().seconds(),
                              received.flags().delayed())) {
         out.log.push_back(absl::StrCat("replayed message from ",
-                                       received.from(), " to ", user.user,
+                                       received.peer(), " to ", user.user,
                                        " already delivered; dropped"));
         break;
       }
       pbnetwork::ConversationMessage message;
       message.set_username(user.user);
-      message.set_buddyname(received.from());
+      message.set_buddyname(received.peer());
       // The contact's device, as the upstream backend gives it: Spectrum
       // sends the message from that resource of the contact's JID.
       if (!received.flags().sent_by_us_elsewhere()) {
@@ -356,8 +388,8 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       }
       pbnetwork::Buddy buddy;
       buddy.set_username(user.user);
-      buddy.set_buddyname(typing.from());
-      auto cached = user.buddies.find(typing.from());
+      buddy.set_buddyname(typing.peer());
+      auto cached = user.buddies.find(typing.peer());
       buddy.set_status(cached == user.buddies.end()
                            ? pbnetwork::STATUS_ONLINE
                            : StatusFromPresence(cached->second.presence()));
@@ -367,7 +399,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     case v1::Event::kAttentionReceived: {
       pbnetwork::ConversationMessage message;
       message.set_username(user.user);
-      message.set_buddyname(event.attention_received().from());
+      message.set_buddyname(event.attention_received().sender());
       message.set_message("");
       frames.push_back(WrapFrame(WrapperMessage::TYPE_ATTENTION, message));
       break;
@@ -570,7 +602,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       if (!received.flags().sent_by_us())
         user.NoteUnread(received.room(), true);
       if (!delivered.Deliver(
-              absl::StrCat(received.room(), "/", received.from_nickname()),
+              absl::StrCat(received.room(), "/", received.sender_nickname()),
               received.text(), received.time().seconds(),
               received.flags().delayed())) {
         out.log.push_back(absl::StrCat("replayed message in ", received.room(),
@@ -580,7 +612,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       pbnetwork::ConversationMessage message;
       message.set_username(user.user);
       message.set_buddyname(it->second.room);
-      message.set_nickname(received.from_nickname());
+      message.set_nickname(received.sender_nickname());
       if (received.is_private()) message.set_pm(true);
       SetBodyAndTime(received.text(), received.html(), received.images(),
                      received.time(), received.flags().delayed(), now,
@@ -593,9 +625,9 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       AddHelperMessage(
           user,
           absl::StrCat(
-              invitation.from(), " invites you to the room ", invitation.room(),
-              invitation.message().empty() ? "" : ": ", invitation.message(),
-              "\nJoin it as a group chat to accept."),
+              invitation.sender(), " invites you to the room ",
+              invitation.room(), invitation.message().empty() ? "" : ": ",
+              invitation.message(), "\nJoin it as a group chat to accept."),
           &frames);
       break;
     }
@@ -637,7 +669,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       AddHelperMessage(
           user,
           absl::StrCat("File transfer of '", failed.filename(), "' with ",
-                       failed.peer(), " failed: ", failed.reason()),
+                       failed.peer(), " failed: ", failed.failure().message()),
           &frames);
       break;
     }

@@ -8,7 +8,7 @@
 #include "absl/time/time.h"
 #include "frontend_shim/translate/user_state.h"
 #include "frontend_shim/web_storage/web_storage.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 #include "protos/spectrum/protocol.pb.h"
 
 namespace lilac::shim {

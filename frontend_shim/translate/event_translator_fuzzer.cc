@@ -14,7 +14,7 @@
 #include "frontend_shim/translate/user_state.h"
 #include "frontend_shim/translate/wire_text.h"
 #include "google/protobuf/stubs/logging.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 #include "protos/spectrum/protocol.pb.h"
 
 namespace {

@@ -82,7 +82,7 @@ TEST_F(EventTranslatorTest, PresenceKeepsIconAndAlwaysSetsStatus) {
 TEST_F(EventTranslatorTest, DelayedMessagesAreStampedAndReplaysDropped) {
   v1::Event event;
   v1::MessageReceived* message = event.mutable_message_received();
-  message->set_from("bob");
+  message->set_peer("bob");
   message->set_text("hi");
   message->set_html("<b>hi</b>");
   message->mutable_time()->set_seconds(1700000000 - 3600);
@@ -97,7 +97,7 @@ TEST_F(EventTranslatorTest, DelayedMessagesAreStampedAndReplaysDropped) {
 TEST_F(EventTranslatorTest, CarbonsAndImagesWithoutWebStorage) {
   v1::Event event;
   v1::MessageReceived* message = event.mutable_message_received();
-  message->set_from("bob");
+  message->set_peer("bob");
   message->set_text("look");
   message->mutable_flags()->set_sent_by_us_elsewhere(true);
   v1::InlineImage* image = message->add_images();
@@ -204,7 +204,7 @@ TEST_F(EventTranslatorTest, PrivateRoomMessagesCarryPm) {
   user_.rooms["r"].room = "r";
   v1::Event event;
   event.mutable_chat_message_received()->set_room("r");
-  event.mutable_chat_message_received()->set_from_nickname("bob");
+  event.mutable_chat_message_received()->set_sender_nickname("bob");
   event.mutable_chat_message_received()->set_text("psst");
   event.mutable_chat_message_received()->set_is_private(true);
   auto frame =

@@ -4,7 +4,7 @@
 #include "absl/time/clock.h"
 #include "frontend_shim/log.h"
 #include "frontend_shim/translate/backend_config.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
@@ -29,7 +29,8 @@ LateSettingsCheck::~LateSettingsCheck() {
 }
 
 void LateSettingsCheck::Run() {
-  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel_);
+  std::unique_ptr<v1::LilacService::Stub> stub =
+      v1::LilacService::NewStub(channel_);
   while (true) {
     grpc::ClientContext context;
     // Waits for lilacd to come up; the deadline only bounds one wait.

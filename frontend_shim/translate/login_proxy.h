@@ -5,7 +5,7 @@
 #include <string>
 
 #include "frontend_shim/config/shim_config.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 
 namespace lilac::shim {
 

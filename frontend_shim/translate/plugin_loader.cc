@@ -3,13 +3,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "frontend_shim/log.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
 int LoadPlugins(const std::shared_ptr<grpc::Channel>& channel,
                 const std::vector<std::string>& plugins) {
-  std::unique_ptr<v1::Lilac::Stub> stub = v1::Lilac::NewStub(channel);
+  std::unique_ptr<v1::LilacService::Stub> stub =
+      v1::LilacService::NewStub(channel);
   int loaded = 0;
   for (const std::string& plugin : plugins) {
     grpc::ClientContext context;

@@ -87,9 +87,9 @@ std::optional<absl::Status> PurpleSettingsCheck::Result(
   return known->second;
 }
 
-absl::Status PurpleSettingsCheck::CheckWith(v1::Lilac::StubInterface& stub,
-                                            grpc::ClientContext* context,
-                                            const std::string& protocol_id) {
+absl::Status PurpleSettingsCheck::CheckWith(
+    v1::LilacService::StubInterface& stub, grpc::ClientContext* context,
+    const std::string& protocol_id) {
   if (std::optional<absl::Status> known = Result(protocol_id)) return *known;
   absl::StatusOr<v1::Protocol> protocol =
       FetchProtocol(stub, context, protocol_id);

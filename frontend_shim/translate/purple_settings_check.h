@@ -10,7 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "grpcpp/client_context.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::shim {
 
@@ -37,7 +37,7 @@ class PurpleSettingsCheck {
   std::optional<absl::Status> Result(const std::string& protocol_id);
   // Check, asking lilacd for `protocol_id` if it was not checked yet. OK
   // when lilacd cannot be asked or lacks the protocol: the login says why.
-  absl::Status CheckWith(v1::Lilac::StubInterface& stub,
+  absl::Status CheckWith(v1::LilacService::StubInterface& stub,
                          grpc::ClientContext* context,
                          const std::string& protocol_id);
 

@@ -36,14 +36,9 @@ absl::StatusOr<int> PickOption(
       number <= options.size()) {
     return number - 1;
   }
+  // lilacd gives labels as shown, without GTK's mnemonic underscores.
   for (int i = 0; i < options.size(); ++i) {
-    std::string option = options[i];
-    // libpurple labels carry mnemonic underscores ("_Accept").
-    option.erase(std::remove(option.begin(), option.end(), '_'), option.end());
-    if (absl::EqualsIgnoreCase(option, reply) ||
-        absl::EqualsIgnoreCase(options[i], reply)) {
-      return i;
-    }
+    if (absl::EqualsIgnoreCase(options[i], reply)) return i;
   }
   return absl::InvalidArgumentError(absl::StrCat(
       "Please answer with a number from 1 to ", options.size(), "."));

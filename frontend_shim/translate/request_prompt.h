@@ -5,7 +5,7 @@
 #include <variant>
 
 #include "absl/status/statusor.h"
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 
 namespace lilac::shim {
 

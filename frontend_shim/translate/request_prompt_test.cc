@@ -28,9 +28,9 @@ TEST(RequestPromptTest, InputShowsEverythingAndTakesTheText) {
 TEST(RequestPromptTest, ActionsByNumberOrLabel) {
   v1::RequestOpened request;
   request.set_kind(v1::RequestOpened::KIND_ACTION);
-  request.add_actions("_Accept");
-  request.add_actions("_Reject");
-  EXPECT_THAT(FormatRequest(request), HasSubstr("2. _Reject"));
+  request.add_actions("Accept");
+  request.add_actions("Reject");
+  EXPECT_THAT(FormatRequest(request), HasSubstr("2. Reject"));
   EXPECT_EQ(std::get<v1::AnswerRequestRequest>(*ParseRequestReply(request, "2"))
                 .index(),
             1);

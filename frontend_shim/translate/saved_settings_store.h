@@ -7,8 +7,8 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
-#include "protos/lilac/v1/events.pb.h"
-#include "protos/lilac/v1/sessions.pb.h"
+#include "lilac/v1/events.pb.h"
+#include "lilac/v1/sessions.pb.h"
 
 namespace lilac::shim {
 

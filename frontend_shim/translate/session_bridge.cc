@@ -133,7 +133,7 @@ SessionBridge::SessionBridge(std::shared_ptr<grpc::Channel> channel,
                              Options options, SendFrame send)
     : options_(std::move(options)),
       send_(std::move(send)),
-      stub_(v1::Lilac::NewStub(std::move(channel))),
+      stub_(v1::LilacService::NewStub(std::move(channel))),
       web_storage_(options_.web_directory, options_.web_url,
                    options_.web_maximgsize),
       translator_(
@@ -233,18 +233,20 @@ void SessionBridge::RunEvents() {
     v1::StreamEventsRequest request;
     request.set_all_sessions(true);
     // Send results come from SendMessage's own reply.
-    request.add_omit("message_send_result");
+    request.add_omit(v1::EVENT_KIND_MESSAGE_SEND_RESULT);
     request.set_hold_network_when_behind(options_.hold_network_when_behind);
-    std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+    std::unique_ptr<grpc::ClientReader<v1::StreamEventsResponse>> reader =
         stub_->StreamEvents(&context, request);
-    v1::Event event;
+    v1::StreamEventsResponse message;
     bool received = false;
-    while (reader->Read(&event)) {
+    while (reader->Read(&message)) {
       if (!received) {
         received = true;
         backoff = options_.initial_backoff;
       }
-      HandleEvent(event);
+      // StreamOpened and heartbeats carry nothing for Spectrum: every
+      // session is followed from its start, and a new stream starts afresh.
+      if (message.has_event()) HandleEvent(message.event());
     }
     const grpc::Status status = reader->Finish();
     {
@@ -550,8 +552,8 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     }
   }
   if (options_.proxy) *request.mutable_proxy() = *options_.proxy;
-  request.set_connect_timeout_seconds(
-      static_cast<uint32_t>(absl::ToInt64Seconds(options_.connect_timeout)));
+  request.mutable_connect_timeout()->set_seconds(
+      absl::ToInt64Seconds(options_.connect_timeout));
   LogInfo(absl::StrCat("LOGIN ", login.user(), " as ", request.username(),
                        " on ", request.protocol(), " (",
                        request.account_strings_size(), " per-user settings, ",
@@ -690,7 +692,6 @@ void SessionBridge::ChangeBuddy(const pbnetwork::Buddy& buddy) {
                               buddy.username(), ": ", Describe(status)));
     }
   }
-  v1::BuddyResponse response;
   grpc::Status status;
   if (known) {
     v1::UpdateBuddyRequest request;
@@ -698,6 +699,7 @@ void SessionBridge::ChangeBuddy(const pbnetwork::Buddy& buddy) {
     request.set_name(buddy.buddyname());
     if (!buddy.alias().empty()) request.set_alias(buddy.alias());
     for (const std::string& group : buddy.group()) request.add_groups(group);
+    v1::UpdateBuddyResponse response;
     status = stub_->UpdateBuddy(Context().get(), request, &response);
   } else {
     v1::AddBuddyRequest request;
@@ -705,6 +707,7 @@ void SessionBridge::ChangeBuddy(const pbnetwork::Buddy& buddy) {
     request.set_name(buddy.buddyname());
     request.set_alias(buddy.alias());
     for (const std::string& group : buddy.group()) request.add_groups(group);
+    v1::AddBuddyResponse response;
     status = stub_->AddBuddy(Context().get(), request, &response);
   }
   if (!status.ok()) {
@@ -751,7 +754,7 @@ void SessionBridge::RemoveBuddy(const pbnetwork::Buddy& buddy) {
   v1::RemoveBuddyRequest request;
   request.set_session(session);
   request.set_name(buddy.buddyname());
-  v1::BuddyResponse response;
+  v1::RemoveBuddyResponse response;
   const grpc::Status status =
       stub_->RemoveBuddy(Context().get(), request, &response);
   if (!status.ok()) {
@@ -813,7 +816,7 @@ void SessionBridge::StartSendMessage(const WrapperMessage& frame,
     request.set_client_message_id(message->id());
     request.set_private_to(call->private_to);
     stub_->async()->SendChatMessage(call->context.get(), &request,
-                                    &call->response, std::move(on_reply));
+                                    &call->chat_response, std::move(on_reply));
   } else {
     v1::SendMessageRequest& request = call->request;
     request.set_session(call->session);
@@ -833,9 +836,14 @@ void SessionBridge::FinishSendMessage(
   SendCall call = std::move(*owned_call);
   owned_call.reset();
   call.context.reset();  // the call is over; the context refers to us
-  if (!status.ok() || !call.response.accepted()) {
+  const bool accepted = call.room.empty() ? call.response.accepted()
+                                          : call.chat_response.accepted();
+  if (!status.ok() || !accepted) {
+    const v1::Failure& failure = call.room.empty()
+                                     ? call.response.failure()
+                                     : call.chat_response.failure();
     const std::string why =
-        status.ok() ? call.response.error() : status.error_message();
+        status.ok() ? failure.message() : status.error_message();
     LogWarning(absl::StrCat("message from ", message.username(), " to ",
                             message.buddyname(), " not sent: ", why));
     SendHelperMessage(message.username(),
@@ -1277,7 +1285,7 @@ void SessionBridge::OfferFile(const std::string& jid,
     }
   }
   message.set_username(jid);
-  message.set_buddyname(file.from());
+  message.set_buddyname(file.sender());
   message.set_message(text);
   absl::MutexLock lock(&mutex_);
   if (auto it = users_.find(jid);

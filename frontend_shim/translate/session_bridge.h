@@ -22,7 +22,7 @@
 #include "frontend_shim/web_storage/web_storage.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 #include "protos/spectrum/protocol.pb.h"
 
 namespace lilac::shim {
@@ -133,6 +133,7 @@ class SessionBridge {
     v1::SendMessageRequest request;
     v1::SendChatMessageRequest chat_request;
     v1::SendMessageResponse response;
+    v1::SendChatMessageResponse chat_response;
     CallContext context{nullptr, ContextDeleter{nullptr}};
   };
   struct ReadCall {
@@ -163,7 +164,7 @@ class SessionBridge {
 
   const Options options_;
   const SendFrame send_;
-  std::unique_ptr<v1::Lilac::Stub> stub_;
+  std::unique_ptr<v1::LilacService::Stub> stub_;
   WebStorage web_storage_;
   EventTranslator translator_;
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "protos/lilac/v1/lilac.pb.h"
+#include "lilac/v1/lilac.pb.h"
 #include "protos/spectrum/protocol.pb.h"
 
 namespace lilac::shim {

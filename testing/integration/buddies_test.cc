@@ -32,7 +32,7 @@ class BuddiesTest : public FakeNetworkTest {
     request.set_session("alice");
     v1::ListBuddiesResponse response;
     grpc::Status status =
-        Call(&v1::Lilac::Stub::ListBuddies, request, &response);
+        Call(&v1::LilacService::Stub::ListBuddies, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
@@ -74,7 +74,8 @@ TEST_F(BuddiesTest, ListHasEveryGroupAliasAndIconHash) {
   icon_request.set_session("alice");
   icon_request.set_name("bob");
   v1::GetBuddyIconResponse icon;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetBuddyIcon, icon_request, &icon).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetBuddyIcon, icon_request, &icon).ok());
   EXPECT_EQ(icon.data(), png);
   EXPECT_EQ(icon.sha1(), bob->icon_sha1());
   EXPECT_EQ(icon.mime_type(), "image/png");
@@ -121,7 +122,8 @@ TEST_F(BuddiesTest, OwnStatusMapsOntoTheProtocolsStatuses) {
   request.set_presence(v1::PRESENCE_AWAY);
   request.set_message("back soon");
   v1::SetStatusResponse response;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetStatus, request, &response).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::SetStatus, request, &response).ok());
   EXPECT_EQ(response.status_id(), "away");
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSetStatus);
@@ -130,11 +132,13 @@ TEST_F(BuddiesTest, OwnStatusMapsOntoTheProtocolsStatuses) {
 
   // Extended away falls back to away; invisible does not exist on this network.
   request.set_presence(v1::PRESENCE_EXTENDED_AWAY);
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetStatus, request, &response).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::SetStatus, request, &response).ok());
   EXPECT_EQ(response.status_id(), "away");
   request.set_presence(v1::PRESENCE_INVISIBLE);
-  EXPECT_EQ(Call(&v1::Lilac::Stub::SetStatus, request, &response).error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      Call(&v1::LilacService::Stub::SetStatus, request, &response).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
 }
 
 TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
@@ -144,8 +148,8 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
   add.set_name("dave");
   add.set_alias("Dave");
   add.add_groups("Friends");
-  v1::BuddyResponse added;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::AddBuddy, add, &added).ok());
+  v1::AddBuddyResponse added;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::AddBuddy, add, &added).ok());
   EXPECT_EQ(added.buddy().name(), "dave");
   EXPECT_THAT(added.buddy().groups(), UnorderedElementsAre("Friends"));
   absl::StatusOr<fake::v1::ClientFrame> frame =
@@ -159,8 +163,9 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
   update.set_alias("David");
   update.add_groups("Work");
   update.add_groups("Family");
-  v1::BuddyResponse updated;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::UpdateBuddy, update, &updated).ok());
+  v1::UpdateBuddyResponse updated;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::UpdateBuddy, update, &updated).ok());
   EXPECT_EQ(updated.buddy().alias(), "David");
   EXPECT_THAT(updated.buddy().groups(), UnorderedElementsAre("Work", "Family"));
 
@@ -168,8 +173,9 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
   block.set_session("alice");
   block.set_name("dave");
   block.set_blocked(true);
-  v1::BuddyResponse blocked;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetBuddyBlocked, block, &blocked).ok());
+  v1::SetBuddyBlockedResponse blocked;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::SetBuddyBlocked, block, &blocked).ok());
   EXPECT_TRUE(blocked.buddy().blocked());
   frame = WaitForClientFrame("alice", fake::v1::ClientFrame::kSetBlocked);
   ASSERT_TRUE(frame.ok()) << frame.status();
@@ -178,8 +184,9 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
   v1::RemoveBuddyRequest remove;
   remove.set_session("alice");
   remove.set_name("dave");
-  v1::BuddyResponse removed;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::RemoveBuddy, remove, &removed).ok());
+  v1::RemoveBuddyResponse removed;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::RemoveBuddy, remove, &removed).ok());
   EXPECT_EQ(Find(ListBuddies(), "dave"), nullptr);
   EXPECT_TRUE(client_
                   ->WaitFor([](const v1::Event& event) {
@@ -187,8 +194,9 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
                            event.buddy_removed().name() == "dave";
                   })
                   .ok());
-  EXPECT_EQ(Call(&v1::Lilac::Stub::RemoveBuddy, remove, &removed).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      Call(&v1::LilacService::Stub::RemoveBuddy, remove, &removed).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(BuddiesTest, RemovalsByTheNetworkAreEvents) {
@@ -218,7 +226,7 @@ TEST_F(BuddiesTest, AuthorizationRequestsAreAnsweredById) {
   absl::StatusOr<v1::Event> requested =
       client_->WaitFor(EventOf("alice", v1::Event::kAuthorizationRequested));
   ASSERT_TRUE(requested.ok()) << requested.status();
-  EXPECT_EQ(requested->authorization_requested().from(), "eve");
+  EXPECT_EQ(requested->authorization_requested().sender(), "eve");
   EXPECT_EQ(requested->authorization_requested().message(), "let me in");
 
   v1::AnswerAuthorizationRequest answer;
@@ -227,7 +235,8 @@ TEST_F(BuddiesTest, AuthorizationRequestsAreAnsweredById) {
       requested->authorization_requested().authorization_id());
   answer.set_accept(true);
   v1::AnswerAuthorizationResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::AnswerAuthorization, answer, &done).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::AnswerAuthorization, answer, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kAnswerAuthorization);
   ASSERT_TRUE(frame.ok()) << frame.status();
@@ -235,9 +244,9 @@ TEST_F(BuddiesTest, AuthorizationRequestsAreAnsweredById) {
   EXPECT_TRUE(frame->answer_authorization().granted());
 
   // Answered once; a second answer finds nothing.
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::AnswerAuthorization, answer, &done).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(&v1::LilacService::Stub::AnswerAuthorization, answer, &done)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

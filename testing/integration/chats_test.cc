@@ -36,7 +36,7 @@ class ChatsTest : public FakeNetworkTest {
     join.set_nickname(nickname);
     join.set_password(password);
     v1::JoinChatResponse done;
-    return Call(&v1::Lilac::Stub::JoinChat, join, &done);
+    return Call(&v1::LilacService::Stub::JoinChat, join, &done);
   }
 
   void InjectRoomEvent(fake::v1::InjectRoomEventRequest event) {
@@ -53,10 +53,13 @@ TEST_F(ChatsTest, ListsTheProtocolsJoinFields) {
   v1::ListChatFieldsRequest request;
   request.set_session("alice");
   v1::ListChatFieldsResponse fields;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::ListChatFields, request, &fields).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::ListChatFields, request, &fields).ok());
   std::vector<std::string> keys;
   for (const auto& field : fields.fields()) keys.push_back(field.key());
   EXPECT_THAT(keys, ::testing::ElementsAre("room", "nick", "password"));
+  // The plugin's "_Room:" as GTK shows it.
+  EXPECT_EQ(fields.fields(0).label(), "Room:");
   EXPECT_TRUE(fields.fields(0).required());
   EXPECT_TRUE(fields.fields(2).secret());
   EXPECT_EQ(fields.room_field(), "room");
@@ -183,7 +186,7 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   absl::StatusOr<v1::Event> said = Next(v1::Event::kChatMessageReceived);
   ASSERT_TRUE(said.ok()) << said.status();
   EXPECT_EQ(said->chat_message_received().room(), "lounge");
-  EXPECT_EQ(said->chat_message_received().from_nickname(), "bob");
+  EXPECT_EQ(said->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(said->chat_message_received().text(), "hello room");
   EXPECT_FALSE(said->chat_message_received().is_private());
 
@@ -192,8 +195,8 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   send.set_room("lounge");
   send.set_text("hi all");
   send.set_client_message_id("c-1");
-  v1::SendMessageResponse sent;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendChatMessage, send, &sent).ok());
+  v1::SendChatMessageResponse sent;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SendChatMessage, send, &sent).ok());
   EXPECT_TRUE(sent.accepted());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSendRoomMessage);
@@ -219,7 +222,7 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   ASSERT_TRUE(whisper.ok()) << whisper.status();
   EXPECT_TRUE(whisper->chat_message_received().is_private());
   EXPECT_EQ(whisper->chat_message_received().room(), "lounge");
-  EXPECT_EQ(whisper->chat_message_received().from_nickname(), "bob");
+  EXPECT_EQ(whisper->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(whisper->chat_message_received().text(), "psst");
 
   event.Clear();
@@ -239,7 +242,7 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   ours.set_room("lounge");
   ours.set_subject("Mine now");
   v1::SetChatSubjectResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetChatSubject, ours, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SetChatSubject, ours, &done).ok());
   frame = WaitForClientFrame("alice", fake::v1::ClientFrame::kSetRoomSubject);
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(frame->set_room_subject().subject(), "Mine now");
@@ -257,7 +260,7 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
   absl::StatusOr<v1::Event> invited = Next(v1::Event::kChatInvitation);
   ASSERT_TRUE(invited.ok()) << invited.status();
   EXPECT_EQ(invited->chat_invitation().room(), "party");
-  EXPECT_EQ(invited->chat_invitation().from(), "bob");
+  EXPECT_EQ(invited->chat_invitation().sender(), "bob");
   EXPECT_EQ(invited->chat_invitation().message(), "come over");
 
   v1::AnswerChatInvitationRequest answer;
@@ -265,13 +268,14 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
   answer.set_invitation_id(invited->chat_invitation().invitation_id());
   answer.set_accept(true);
   v1::AnswerChatInvitationResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::AnswerChatInvitation, answer, &done).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::AnswerChatInvitation, answer, &done).ok());
   absl::StatusOr<v1::Event> joined = Next(v1::Event::kChatJoined);
   ASSERT_TRUE(joined.ok()) << joined.status();
   EXPECT_EQ(joined->chat_joined().room(), "party");
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::AnswerChatInvitation, answer, &done).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(&v1::LilacService::Stub::AnswerChatInvitation, answer, &done)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
@@ -287,12 +291,12 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
   leave.set_session("alice");
   leave.set_room("lounge");
   v1::LeaveChatResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::LeaveChat, leave, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::LeaveChat, leave, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kLeaveRoom);
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(frame->leave_room().room(), "lounge");
-  EXPECT_EQ(Call(&v1::Lilac::Stub::LeaveChat, leave, &done).error_code(),
+  EXPECT_EQ(Call(&v1::LilacService::Stub::LeaveChat, leave, &done).error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   fake::v1::InjectRoomEventRequest kick;
@@ -336,7 +340,7 @@ TEST_F(ChatsTest, ListsRooms) {
   v1::ListRoomsRequest request;
   request.set_session("alice");
   v1::ListRoomsResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::ListRooms, request, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListRooms, request, &done).ok());
   absl::StatusOr<v1::Event> result = Next(v1::Event::kRoomListResult);
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_TRUE(result->room_list_result().complete());
@@ -353,9 +357,10 @@ TEST_F(ChatsTest, SendingToARoomWeAreNotInIsNotFound) {
   send.set_session("alice");
   send.set_room("elsewhere");
   send.set_text("hello?");
-  v1::SendMessageResponse sent;
-  EXPECT_EQ(Call(&v1::Lilac::Stub::SendChatMessage, send, &sent).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  v1::SendChatMessageResponse sent;
+  EXPECT_EQ(
+      Call(&v1::LilacService::Stub::SendChatMessage, send, &sent).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -5,7 +5,7 @@
 #include <memory>
 #include <vector>
 
-#include "protos/lilac/v1/events.pb.h"
+#include "lilac/v1/events.pb.h"
 
 namespace lilac::testing {
 

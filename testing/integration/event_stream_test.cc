@@ -1,5 +1,10 @@
-// The event stream: ordered per session, resumable by sequence, gap events for
-// clients that fell behind the buffer, several clients at once.
+// The event stream: StreamOpened first, ordered per session, resumable by
+// sequence within one run of lilacd, gap events for clients that fell behind
+// the buffer, heartbeats when idle, several clients at once.
+#include <map>
+#include <string>
+#include <vector>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
@@ -28,14 +33,133 @@ class EventStreamTest : public FakeNetworkTest {
     auto reader = client_->stub().StreamEvents(context.get(), request);
     std::vector<v1::Event> events;
     v1::Event event;
-    while (static_cast<int>(events.size()) < count && reader->Read(&event)) {
+    while (static_cast<int>(events.size()) < count &&
+           ReadEvent(*reader, &event)) {
       events.push_back(event);
     }
     context->TryCancel();
     reader->Finish().IgnoreError();
     return events;
   }
+
+  // Opens a stream and returns its first message, which must be StreamOpened.
+  v1::StreamOpened Open(const v1::StreamEventsRequest& request) {
+    auto context = LilacClient::Context();
+    auto reader = client_->stub().StreamEvents(context.get(), request);
+    v1::StreamEventsResponse first;
+    EXPECT_TRUE(reader->Read(&first));
+    EXPECT_TRUE(first.has_opened()) << first.ShortDebugString();
+    context->TryCancel();
+    reader->Finish().IgnoreError();
+    return first.opened();
+  }
 };
+
+TEST_F(EventStreamTest, EveryStreamOpensWithThisRunsInstanceId) {
+  LoginConnected("alice", "alice");
+  v1::StreamEventsRequest request;
+  request.add_sessions()->set_session("alice");
+  const v1::StreamOpened first = Open(request);
+  EXPECT_EQ(first.instance_id().size(), 32u);
+  EXPECT_EQ(first.instance_id().find_first_not_of("0123456789abcdef"),
+            std::string::npos);
+  EXPECT_TRUE(first.reset_sessions().empty());
+  EXPECT_EQ(Open(request).instance_id(), first.instance_id());
+}
+
+TEST_F(EventStreamTest, CursorsOfAnotherRunOrFromTheFutureAreResetExplicitly) {
+  LoginConnected("alice", "alice");
+  LoginConnected("bob-session", "bob");
+  InjectMessages(1);
+  ASSERT_TRUE(
+      client_
+          ->WaitFor([](const v1::Event& e) { return e.has_message_received(); })
+          .ok());
+  v1::StreamEventsRequest probe;
+  probe.add_sessions()->set_session("alice");
+  const std::string instance = Open(probe).instance_id();
+
+  // alice's cursor names another run; bob's is ahead of his log.
+  v1::StreamEventsRequest stale;
+  v1::SessionCursor* alice = stale.add_sessions();
+  alice->set_session("alice");
+  alice->set_after_sequence(3);
+  alice->set_instance_id("0123456789abcdef0123456789abcdef");
+  v1::SessionCursor* bob = stale.add_sessions();
+  bob->set_session("bob-session");
+  bob->set_after_sequence(1000000);
+  bob->set_instance_id(instance);
+  const v1::StreamOpened opened = Open(stale);
+  EXPECT_THAT(opened.reset_sessions(),
+              ::testing::ElementsAre("alice", "bob-session"));
+  // Both start again from their first event: every event of theirs comes.
+  int logged = 0;
+  for (const v1::Event& event : client_->Events()) {
+    logged += event.session() == "alice" || event.session() == "bob-session";
+  }
+  std::map<std::string, uint64_t> next = {{"alice", 1}, {"bob-session", 1}};
+  for (const v1::Event& event : Read(stale, logged)) {
+    EXPECT_EQ(event.sequence(), next[event.session()]++)
+        << event.ShortDebugString();
+  }
+  EXPECT_GT(next["alice"], 1u);
+  EXPECT_GT(next["bob-session"], 1u);
+
+  // The same cursor with this run's id is honoured as it is.
+  alice->set_instance_id(instance);
+  alice->set_after_sequence(1);
+  bob->set_after_sequence(1);
+  EXPECT_TRUE(Open(stale).reset_sessions().empty());
+  stale.mutable_sessions()->RemoveLast();
+  std::vector<v1::Event> resumed = Read(stale, 1);
+  ASSERT_EQ(resumed.size(), 1u);
+  EXPECT_EQ(resumed[0].sequence(), 2u);
+}
+
+TEST_F(EventStreamTest, AnIdleStreamGetsHeartbeatsAtTheAskedInterval) {
+  LoginConnected("alice", "alice");
+  v1::StreamEventsRequest request;
+  v1::SessionCursor* cursor = request.add_sessions();
+  cursor->set_session("alice");
+  cursor->set_after_sequence(1000000);  // reset: replays, then idles
+  request.mutable_heartbeat_interval()->set_seconds(1);
+  auto context = LilacClient::Context(absl::Seconds(30));
+  auto reader = client_->stub().StreamEvents(context.get(), request);
+  int heartbeats = 0;
+  uint64_t last_sequence = 0;
+  int64_t last_heartbeat = 0;
+  v1::StreamEventsResponse message;
+  while (heartbeats < 2 && reader->Read(&message)) {
+    if (message.has_event()) last_sequence = message.event().sequence();
+    if (message.has_heartbeat()) {
+      ++heartbeats;
+      EXPECT_GE(message.heartbeat().time().seconds(), last_heartbeat);
+      last_heartbeat = message.heartbeat().time().seconds();
+    }
+  }
+  EXPECT_EQ(heartbeats, 2);
+  EXPECT_GT(last_sequence, 0u);  // the events came before the heartbeats
+  context->TryCancel();
+  reader->Finish().IgnoreError();
+}
+
+TEST_F(EventStreamTest, HeartbeatIntervalsOutOfBoundsAreRefused) {
+  LoginConnected("alice", "alice");
+  for (const int64_t millis : {1, 999, 3600 * 1000 + 1}) {
+    v1::StreamEventsRequest request;
+    request.add_sessions()->set_session("alice");
+    request.mutable_heartbeat_interval()->set_seconds(millis / 1000);
+    request.mutable_heartbeat_interval()->set_nanos((millis % 1000) * 1000000);
+    auto context = LilacClient::Context();
+    auto reader = client_->stub().StreamEvents(context.get(), request);
+    v1::StreamEventsResponse message;
+    EXPECT_FALSE(reader->Read(&message)) << millis;
+    const grpc::Status status = reader->Finish();
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+    EXPECT_THAT(status.error_message(),
+                ::testing::HasSubstr("heartbeat_interval"));
+  }
+}
 
 TEST_F(EventStreamTest, SequencesAreContiguousAndResumable) {
   LoginConnected("alice", "alice");
@@ -77,6 +201,8 @@ TEST_F(EventStreamTest, AClientBehindTheBufferGetsAGapThenTheRest) {
   ASSERT_EQ(events.size(), 9);
   ASSERT_TRUE(events[0].has_gap()) << events[0].ShortDebugString();
   EXPECT_EQ(events[0].gap().first_lost(), 1);
+  // A client that keeps the last sequence it saw resumes after the loss.
+  EXPECT_EQ(events[0].sequence(), events[0].gap().last_lost());
   // The buffer keeps the newest 8 events.
   EXPECT_EQ(events[0].gap().last_lost(), last->sequence() - 8);
   for (int i = 1; i < 9; ++i) {
@@ -91,13 +217,13 @@ TEST_F(EventStreamTest, UnknownSessionsAndEmptyRequestsAreRefused) {
   auto context = LilacClient::Context();
   auto reader = client_->stub().StreamEvents(context.get(), unknown);
   v1::Event event;
-  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_FALSE(ReadEvent(*reader, &event));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
 
   auto empty_context = LilacClient::Context();
   auto empty = client_->stub().StreamEvents(empty_context.get(),
                                             v1::StreamEventsRequest());
-  EXPECT_FALSE(empty->Read(&event));
+  EXPECT_FALSE(ReadEvent(*empty, &event));
   EXPECT_EQ(empty->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -113,7 +239,7 @@ TEST_F(EventStreamTest, OmittedKindsAreSkippedAndOthersStillCome) {
   send.set_text("hi bob");
   send.set_client_message_id("c1");
   v1::SendMessageResponse sent;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendMessage, send, &sent).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SendMessage, send, &sent).ok());
   InjectMessages(1);
   absl::StatusOr<v1::Event> received = client_->WaitFor(
       [](const v1::Event& e) { return e.has_message_received(); });
@@ -121,15 +247,15 @@ TEST_F(EventStreamTest, OmittedKindsAreSkippedAndOthersStillCome) {
 
   v1::StreamEventsRequest request;
   request.add_sessions()->set_session("alice");
-  request.add_omit("message_send_result");
-  request.add_omit("connection_changed");
+  request.add_omit(v1::EVENT_KIND_MESSAGE_SEND_RESULT);
+  request.add_omit(v1::EVENT_KIND_CONNECTION_CHANGED);
   // Whatever else precedes it, the stream reaches the received message with
   // neither omitted kind on the way.
   auto context = LilacClient::Context();
   auto reader = client_->stub().StreamEvents(context.get(), request);
   v1::Event event;
   bool reached = false;
-  while (!reached && reader->Read(&event)) {
+  while (!reached && ReadEvent(*reader, &event)) {
     EXPECT_FALSE(event.has_message_send_result()) << event.ShortDebugString();
     EXPECT_FALSE(event.has_connection_changed()) << event.ShortDebugString();
     reached = event.has_message_received();
@@ -142,19 +268,24 @@ TEST_F(EventStreamTest, OmittedKindsAreSkippedAndOthersStillCome) {
 
 TEST_F(EventStreamTest, UnknownOrEssentialKindsCannotBeOmitted) {
   LoginConnected("alice", "alice");
-  for (const char* kind : {"no_such_event", "gap", "session_ended", "time"}) {
+  const std::pair<int, const char*> kinds[] = {
+      {v1::EVENT_KIND_GAP, "EVENT_KIND_GAP"},
+      {v1::EVENT_KIND_SESSION_ENDED, "EVENT_KIND_SESSION_ENDED"},
+      {v1::EVENT_KIND_UNSPECIFIED, "EVENT_KIND_UNSPECIFIED"},
+      {999, "999"}};
+  for (const auto& [number, kind] : kinds) {
     v1::StreamEventsRequest request;
     request.add_sessions()->set_session("alice");
-    request.add_omit(kind);
+    request.add_omit(static_cast<v1::EventKind>(number));
     auto context = LilacClient::Context();
     auto reader = client_->stub().StreamEvents(context.get(), request);
     v1::Event event;
-    EXPECT_FALSE(reader->Read(&event));
+    EXPECT_FALSE(ReadEvent(*reader, &event));
     const grpc::Status status = reader->Finish();
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << kind;
     EXPECT_THAT(status.error_message(), ::testing::HasSubstr(kind));
     EXPECT_THAT(status.error_message(),
-                ::testing::HasSubstr("message_send_result"));
+                ::testing::HasSubstr("EVENT_KIND_MESSAGE_SEND_RESULT"));
   }
 }
 

@@ -68,8 +68,8 @@ class FacebookTest : public FakeNetworkTest {
 
 TEST_F(FacebookTest, ProtocolHasTheFacebookOptionsAndDefaults) {
   v1::ListProtocolsResponse protocols;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::ListProtocols, v1::ListProtocolsRequest(),
-                   &protocols)
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListProtocols,
+                   v1::ListProtocolsRequest(), &protocols)
                   .ok());
   std::map<std::string, v1::AccountOption> options;
   for (const auto& protocol : protocols.protocols()) {
@@ -109,7 +109,7 @@ TEST_F(FacebookTest, UnreadMessagesAreReplayedUntilMarkedRead) {
   read.set_session("fb");
   read.set_conversation("200002");
   v1::MarkReadResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::MarkRead, read, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::MarkRead, read, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("100001", fake::v1::ClientFrame::kMarkRead);
   ASSERT_TRUE(frame.ok()) << frame.status();
@@ -159,7 +159,8 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   fields_request.set_session("fb");
   v1::ListChatFieldsResponse fields;
   ASSERT_TRUE(
-      Call(&v1::Lilac::Stub::ListChatFields, fields_request, &fields).ok());
+      Call(&v1::LilacService::Stub::ListChatFields, fields_request, &fields)
+          .ok());
   ASSERT_EQ(fields.fields_size(), 1);
   EXPECT_EQ(fields.fields(0).key(), "name");
 
@@ -167,7 +168,7 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   bad.set_session("fb");
   bad.set_room("not-a-thread");
   v1::JoinChatResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::JoinChat, bad, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, bad, &done).ok());
   absl::StatusOr<v1::Event> refused =
       client_->WaitFor(EventOf("fb", v1::Event::kChatJoinFailed));
   ASSERT_TRUE(refused.ok()) << refused.status();
@@ -178,7 +179,7 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   v1::JoinChatRequest join;
   join.set_session("fb");
   join.set_room("9876543210");
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::JoinChat, join, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &done).ok());
   absl::StatusOr<v1::Event> joined =
       client_->WaitFor(EventOf("fb", v1::Event::kChatJoined));
   ASSERT_TRUE(joined.ok()) << joined.status();
@@ -189,8 +190,8 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
   send.set_room("9876543210");
   send.set_text("hello thread");
   send.set_client_message_id("m-1");
-  v1::SendMessageResponse sent;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendChatMessage, send, &sent).ok());
+  v1::SendChatMessageResponse sent;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SendChatMessage, send, &sent).ok());
   ASSERT_TRUE(sent.accepted());
   ASSERT_TRUE(
       WaitForClientFrame("100001", fake::v1::ClientFrame::kSendRoomMessage)
@@ -231,7 +232,7 @@ TEST_F(FacebookTest, StickersArriveAsInlineImages) {
   absl::StatusOr<v1::Event> received =
       client_->WaitFor(EventOf("fb", v1::Event::kMessageReceived));
   ASSERT_TRUE(received.ok()) << received.status();
-  EXPECT_EQ(received->message_received().from(), "300003");
+  EXPECT_EQ(received->message_received().peer(), "300003");
   EXPECT_TRUE(received->message_received().flags().has_images());
   ASSERT_EQ(received->message_received().images_size(), 1);
   EXPECT_EQ(received->message_received().images(0).data(), sticker);

@@ -56,11 +56,13 @@ absl::StatusOr<v1::LoginResponse> FakeNetworkTest::Login(
   }
   if (reconnect) {
     request.mutable_reconnect()->set_enabled(true);
-    request.mutable_reconnect()->set_initial_delay_ms(100);
-    request.mutable_reconnect()->set_max_delay_ms(1000);
+    request.mutable_reconnect()->mutable_initial_delay()->set_nanos(100 *
+                                                                    1000000);
+    request.mutable_reconnect()->mutable_max_delay()->set_seconds(1);
   }
   v1::LoginResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::Login, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::Login, request, &response);
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         status.error_message());

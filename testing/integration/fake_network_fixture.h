@@ -70,7 +70,7 @@ class FakeNetworkTest : public ::testing::Test {
 
   // Calls lilacd with a deadline; returns the status and fills `response`.
   template <typename Request, typename Response>
-  grpc::Status Call(grpc::Status (v1::Lilac::Stub::*method)(
+  grpc::Status Call(grpc::Status (v1::LilacService::Stub::*method)(
                         grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
     auto context = LilacClient::Context();

@@ -36,7 +36,7 @@ class FaultReconnectTest : public FakeNetworkTest {
       join.set_room("lobby");
       join.set_nickname(name);
       v1::JoinChatResponse joined;
-      ASSERT_TRUE(Call(&v1::Lilac::Stub::JoinChat, join, &joined).ok());
+      ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &joined).ok());
       ASSERT_TRUE(client_->WaitFor(EventOf(name, v1::Event::kChatJoined)).ok());
     }
   }
@@ -74,7 +74,8 @@ class FaultReconnectTest : public FakeNetworkTest {
     request.set_text(text);
     request.set_client_message_id(id);
     v1::SendMessageResponse response;
-    EXPECT_TRUE(Call(&v1::Lilac::Stub::SendMessage, request, &response).ok());
+    EXPECT_TRUE(
+        Call(&v1::LilacService::Stub::SendMessage, request, &response).ok());
     return response;
   }
 
@@ -125,15 +126,16 @@ TEST_F(FaultReconnectTest, SessionsComeBackRejoinAndLoseNothingSilently) {
 
   const v1::SendMessageResponse during = SendIm("sent-during-cut", "m-2");
   EXPECT_FALSE(during.accepted());
-  EXPECT_FALSE(during.error().empty());
+  EXPECT_EQ(during.failure().code(), v1::FAILURE_CODE_NOT_CONNECTED);
+  EXPECT_FALSE(during.failure().message().empty());
   v1::SendChatMessageRequest room_send;
   room_send.set_session("bob");
   room_send.set_room("lobby");
   room_send.set_text("room-during-cut");
   room_send.set_client_message_id("r-1");
-  v1::SendMessageResponse room_during;
+  v1::SendChatMessageResponse room_during;
   grpc::Status room_status =
-      Call(&v1::Lilac::Stub::SendChatMessage, room_send, &room_during);
+      Call(&v1::LilacService::Stub::SendChatMessage, room_send, &room_during);
   // Refused outright or reported failed: never accepted.
   EXPECT_FALSE(room_status.ok() && room_during.accepted());
 

@@ -55,14 +55,14 @@ class FaultStalledStreamTest : public FakeNetworkTest {
 
 TEST_F(FaultStalledStreamTest, MemoryStaysBoundedAndTheClientGetsAGap) {
   // The stalled client reads one event, then nothing.
-  auto stub = v1::Lilac::NewStub(lilacd_->NewChannel());
+  auto stub = v1::LilacService::NewStub(lilacd_->NewChannel());
   grpc::ClientContext context;
   v1::StreamEventsRequest request;
   request.add_sessions()->set_session("alice");
-  std::unique_ptr<grpc::ClientReader<v1::Event>> stalled =
+  std::unique_ptr<grpc::ClientReader<v1::StreamEventsResponse>> stalled =
       stub->StreamEvents(&context, request);
   v1::Event event;
-  ASSERT_TRUE(stalled->Read(&event));
+  ASSERT_TRUE(ReadEvent(*stalled, &event));
 
   // Warm up: lilacd's allocations reach their steady state.
   InjectAndDrain(0, 100);
@@ -89,7 +89,7 @@ TEST_F(FaultStalledStreamTest, MemoryStaysBoundedAndTheClientGetsAGap) {
   bool gap = false;
   uint64_t last_sequence = event.sequence();
   for (int read = 0; read < 1000 && !gap; ++read) {
-    ASSERT_TRUE(stalled->Read(&event));
+    ASSERT_TRUE(ReadEvent(*stalled, &event));
     if (event.has_gap()) {
       gap = true;
       EXPECT_EQ(event.gap().first_lost(), last_sequence + 1);

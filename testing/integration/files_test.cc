@@ -72,7 +72,7 @@ class FilesTest : public FakeNetworkTest {
     v1::FetchFileRequest request;
     request.set_session(session);
     request.set_file_id(id);
-    return Call(&v1::Lilac::Stub::FetchFile, request, response);
+    return Call(&v1::LilacService::Stub::FetchFile, request, response);
   }
 
   int EventsOf(const std::string& session, v1::Event::KindCase kind) {
@@ -104,7 +104,7 @@ TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
 
   absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
   ASSERT_TRUE(received.ok()) << received.status();
-  EXPECT_EQ(received->file_received().from(), "bob");
+  EXPECT_EQ(received->file_received().sender(), "bob");
   EXPECT_EQ(received->file_received().filename(), "holiday.png");
   EXPECT_EQ(received->file_received().size(), data.size());
   EXPECT_EQ(received->file_received().mime_type(), "image/png");
@@ -132,7 +132,10 @@ TEST_F(FilesTest, FileOverTheSizeCapIsRefusedAndNothingWritten) {
   ASSERT_TRUE(failed.ok()) << failed.status();
   EXPECT_EQ(failed->file_transfer_failed().peer(), "bob");
   EXPECT_EQ(failed->file_transfer_failed().filename(), "big.bin");
-  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("larger"));
+  EXPECT_THAT(failed->file_transfer_failed().failure().message(),
+              HasSubstr("larger"));
+  EXPECT_EQ(failed->file_transfer_failed().failure().code(),
+            v1::FAILURE_CODE_TOO_LARGE);
   EXPECT_FALSE(failed->file_transfer_failed().outgoing());
   // The plugin told the sender no.
   absl::StatusOr<fake::v1::ClientFrame> refusal =
@@ -150,7 +153,10 @@ TEST_F(FilesTest, SizeThatLiesCannotGetPastTheCap) {
   absl::StatusOr<v1::Event> failed =
       Next("alice", v1::Event::kFileTransferFailed);
   ASSERT_TRUE(failed.ok()) << failed.status();
-  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("larger"));
+  EXPECT_THAT(failed->file_transfer_failed().failure().message(),
+              HasSubstr("larger"));
+  EXPECT_EQ(failed->file_transfer_failed().failure().code(),
+            v1::FAILURE_CODE_TOO_LARGE);
   EXPECT_EQ(SpooledFiles(), 0);
 
   // The next honest file still arrives.
@@ -172,7 +178,10 @@ TEST_F(FilesTest, PeerCancellingMidwayFailsTheTransfer) {
       Next("alice", v1::Event::kFileTransferFailed);
   ASSERT_TRUE(failed.ok()) << failed.status();
   EXPECT_EQ(failed->file_transfer_failed().filename(), "movie.txt");
-  EXPECT_THAT(failed->file_transfer_failed().reason(), HasSubstr("peer"));
+  EXPECT_THAT(failed->file_transfer_failed().failure().message(),
+              HasSubstr("peer"));
+  EXPECT_EQ(failed->file_transfer_failed().failure().code(),
+            v1::FAILURE_CODE_CANCELLED);
   EXPECT_EQ(SpooledFiles(), 0);  // the partial file is gone
   EXPECT_EQ(EventsOf("alice", v1::Event::kFileReceived), 0);
 }
@@ -185,7 +194,8 @@ TEST_F(FilesTest, SendFileDeliversTheBytesThenReportsFileSent) {
   request.set_filename("report.txt");
   request.set_data(data);
   v1::SendFileResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::SendFile, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::SendFile, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   absl::StatusOr<fake::v1::ClientFrame> sent =
@@ -210,7 +220,8 @@ TEST_F(FilesTest, EmptyFilesAreNotSent) {
   request.set_to("bob");
   request.set_filename("empty.txt");
   v1::SendFileResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::SendFile, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::SendFile, request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
@@ -272,7 +283,8 @@ TEST_F(FilesTest, LogoutRemovesTheSessionsSpooledFiles) {
   v1::LogoutRequest logout;
   logout.set_session("alice");
   v1::LogoutResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::Logout, logout, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::Logout, logout, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(SpooledFiles(), 1);  // carol's
 

@@ -37,19 +37,20 @@ class FloodHoldTest : public FakeNetworkTest {
 
   // Opens a stream of alice's events that has read the newest one so far,
   // then stops reading.
-  std::unique_ptr<grpc::ClientReader<v1::Event>> StalledStream(
+  std::unique_ptr<grpc::ClientReader<v1::StreamEventsResponse>> StalledStream(
       grpc::ClientContext* context, bool hold) {
-    if (stub_ == nullptr) stub_ = v1::Lilac::NewStub(lilacd_->NewChannel());
+    if (stub_ == nullptr)
+      stub_ = v1::LilacService::NewStub(lilacd_->NewChannel());
     v1::StreamEventsRequest request;
     request.add_sessions()->set_session("alice");
     request.set_hold_network_when_behind(hold);
     auto stream = stub_->StreamEvents(context, request);
     v1::Event event;
-    EXPECT_TRUE(stream->Read(&event));
+    EXPECT_TRUE(ReadEvent(*stream, &event));
     return stream;
   }
 
-  std::unique_ptr<v1::Lilac::Stub> stub_;
+  std::unique_ptr<v1::LilacService::Stub> stub_;
 };
 
 // The message number at the start of a flood message, or -1.
@@ -71,7 +72,7 @@ TEST_F(FloodHoldTest, AHoldingClientGetsEveryMessageInOrder) {
 
   int expected = 0;
   v1::Event event;
-  while (expected < kMessages && stream->Read(&event)) {
+  while (expected < kMessages && ReadEvent(*stream, &event)) {
     ASSERT_FALSE(event.has_gap()) << event.ShortDebugString();
     if (!event.has_message_received()) continue;
     ASSERT_EQ(MessageNumber(event), expected);
@@ -95,7 +96,7 @@ TEST_F(FloodHoldTest, AClientThatDoesNotHoldGetsAGap) {
                   .ok());
   bool gap = false;
   v1::Event event;
-  while (!gap && stream->Read(&event)) gap = event.has_gap();
+  while (!gap && ReadEvent(*stream, &event)) gap = event.has_gap();
   EXPECT_TRUE(gap);
   context.TryCancel();
 }

@@ -44,7 +44,7 @@ class HostileInputTest : public FakeNetworkTest {
     request.set_session("bystander");
     request.set_to("friend");
     request.set_text(text);
-    return Call(&v1::Lilac::Stub::SendMessage, request, r);
+    return Call(&v1::LilacService::Stub::SendMessage, request, r);
   }
 };
 
@@ -73,7 +73,7 @@ TEST_F(HostileInputTest, ThousandsOfBuddiesAndRooms) {
     join.set_room(absl::StrCat("room", i));
     join.set_nickname("popular");
     v1::JoinChatResponse joined;
-    ASSERT_TRUE(Call(&v1::Lilac::Stub::JoinChat, join, &joined).ok());
+    ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &joined).ok());
   }
   int joined = 0;
   ASSERT_TRUE(client_
@@ -90,7 +90,7 @@ TEST_F(HostileInputTest, ThousandsOfBuddiesAndRooms) {
   v1::ListBuddiesRequest list;
   list.set_session("popular");
   v1::ListBuddiesResponse buddies;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::ListBuddies, list, &buddies).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListBuddies, list, &buddies).ok());
   EXPECT_EQ(buddies.buddies_size(), kBuddies);
   ExpectBystanderUnaffected("still here after the crowd");
 }
@@ -125,7 +125,7 @@ TEST_F(HostileInputTest, InvalidUtf8IsRefusedClearly) {
   auto context = LilacClient::Context();
   absl::Notification done;
   grpc::Status status;
-  stub.UnaryCall(context.get(), "/lilac.v1.Lilac/SendMessage",
+  stub.UnaryCall(context.get(), "/lilac.v1.LilacService/SendMessage",
                  grpc::StubOptions(), &request, &reply, [&](grpc::Status s) {
                    status = std::move(s);
                    done.Notify();
@@ -147,7 +147,8 @@ class RawEventStreamCall
                      const std::string& bytes) {
     grpc::Slice slice(bytes);
     request_ = grpc::ByteBuffer(&slice, 1);
-    stub->PrepareBidiStreamingCall(context, "/lilac.v1.Lilac/StreamEvents",
+    stub->PrepareBidiStreamingCall(context,
+                                   "/lilac.v1.LilacService/StreamEvents",
                                    grpc::StubOptions(), this);
     StartWriteLast(&request_, grpc::WriteOptions());
     StartRead(&event_);

@@ -92,7 +92,7 @@ TEST_F(LoadTest, EveryMessageArrivesOnceAndInOrder) {
     if (!event.has_message_received()) continue;
     int number = -1;
     ASSERT_TRUE(absl::SimpleAtoi(event.message_received().text(), &number));
-    got[{event.session(), event.message_received().from()}].push_back(number);
+    got[{event.session(), event.message_received().peer()}].push_back(number);
   }
   std::map<std::pair<std::string, std::string>, std::vector<int>> expected;
   for (int i = 0; i < messages; ++i) {

@@ -38,7 +38,7 @@ class MessagingTest : public FakeNetworkTest {
     request.set_client_message_id(id);
     v1::SendMessageResponse response;
     grpc::Status status =
-        Call(&v1::Lilac::Stub::SendMessage, request, &response);
+        Call(&v1::LilacService::Stub::SendMessage, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }
@@ -51,7 +51,7 @@ TEST_F(MessagingTest, ReceivesPlainUnicodeAndHtmlMessages) {
   Inject(plain);
   absl::StatusOr<v1::Event> first = NextMessage();
   ASSERT_TRUE(first.ok()) << first.status();
-  EXPECT_EQ(first->message_received().from(), "bob");
+  EXPECT_EQ(first->message_received().peer(), "bob");
   EXPECT_EQ(first->message_received().text(), "Grüße aus 東京 🌸 <not a tag>");
   EXPECT_FALSE(first->message_received().flags().delayed());
   EXPECT_GT(first->message_received().time().seconds(), 0);
@@ -118,13 +118,13 @@ TEST_F(MessagingTest, MessagesWeSentFromAnotherClientAreMarked) {
   absl::StatusOr<v1::Event> received = NextMessage();
   ASSERT_TRUE(received.ok()) << received.status();
   EXPECT_TRUE(received->message_received().flags().sent_by_us_elsewhere());
-  EXPECT_EQ(received->message_received().from(), "bob");
+  EXPECT_EQ(received->message_received().peer(), "bob");
   EXPECT_EQ(received->message_received().text(), "from my phone");
 }
 
 TEST_F(MessagingTest, SendsReachTheNetworkWithoutAnEcho) {
   v1::SendMessageResponse response = Send("bob", "hello bob", "m-1");
-  EXPECT_TRUE(response.accepted()) << response.error();
+  EXPECT_TRUE(response.accepted()) << response.failure().message();
   EXPECT_EQ(response.client_message_id(), "m-1");
 
   absl::StatusOr<fake::v1::ClientFrame> frame =
@@ -159,11 +159,14 @@ TEST_F(MessagingTest, SendingWhileDisconnectedIsReportedAsFailed) {
           .ok());
   v1::SendMessageResponse response = Send("bob", "lost?", "m-2");
   EXPECT_FALSE(response.accepted());
-  EXPECT_FALSE(response.error().empty());
+  EXPECT_EQ(response.failure().code(), v1::FAILURE_CODE_NOT_CONNECTED);
+  EXPECT_FALSE(response.failure().message().empty());
   absl::StatusOr<v1::Event> result =
       client_->WaitFor(EventOf("alice", v1::Event::kMessageSendResult));
   ASSERT_TRUE(result.ok()) << result.status();
   EXPECT_FALSE(result->message_send_result().accepted());
+  EXPECT_EQ(result->message_send_result().failure().code(),
+            v1::FAILURE_CODE_NOT_CONNECTED);
 }
 
 TEST_F(MessagingTest, SendingToAnUnknownSessionIsNotFound) {
@@ -172,9 +175,9 @@ TEST_F(MessagingTest, SendingToAnUnknownSessionIsNotFound) {
   request.set_to("bob");
   request.set_text("hi");
   v1::SendMessageResponse response;
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::SendMessage, request, &response).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(&v1::LilacService::Stub::SendMessage, request, &response)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(MessagingTest, TypingTravelsBothWays) {
@@ -186,7 +189,7 @@ TEST_F(MessagingTest, TypingTravelsBothWays) {
   absl::StatusOr<v1::Event> seen =
       client_->WaitFor(EventOf("alice", v1::Event::kTypingChanged));
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->typing_changed().from(), "bob");
+  EXPECT_EQ(seen->typing_changed().peer(), "bob");
   EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
 
   typing.mutable_typing()->set_state(fake::v1::TYPING_STATE_TYPED);
@@ -200,7 +203,7 @@ TEST_F(MessagingTest, TypingTravelsBothWays) {
   ours.set_to("bob");
   ours.set_state(v1::TYPING_STATE_TYPING);
   v1::SendTypingResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendTyping, ours, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SendTyping, ours, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSetTyping);
   ASSERT_TRUE(frame.ok()) << frame.status();
@@ -216,13 +219,13 @@ TEST_F(MessagingTest, AttentionTravelsBothWays) {
   absl::StatusOr<v1::Event> seen =
       client_->WaitFor(EventOf("alice", v1::Event::kAttentionReceived));
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->attention_received().from(), "bob");
+  EXPECT_EQ(seen->attention_received().sender(), "bob");
 
   v1::SendAttentionRequest ours;
   ours.set_session("alice");
   ours.set_to("bob");
   v1::SendAttentionResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SendAttention, ours, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SendAttention, ours, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSendAttention);
   ASSERT_TRUE(frame.ok()) << frame.status();

@@ -95,10 +95,12 @@ class PluginStateTest : public FakeNetworkTest {
     *request.mutable_saved_settings() = saved;
     if (reconnect) {
       request.mutable_reconnect()->set_enabled(true);
-      request.mutable_reconnect()->set_initial_delay_ms(100);
+      request.mutable_reconnect()->mutable_initial_delay()->set_nanos(100 *
+                                                                      1000000);
     }
     v1::LoginResponse response;
-    grpc::Status status = Call(&v1::Lilac::Stub::Login, request, &response);
+    grpc::Status status =
+        Call(&v1::LilacService::Stub::Login, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     EXPECT_THAT(response.ignored_settings(), IsEmpty());
     absl::StatusOr<v1::Event> changed =
@@ -117,7 +119,8 @@ class PluginStateTest : public FakeNetworkTest {
     request.set_session(session);
     request.set_remove_plugin_files(remove_plugin_files);
     v1::LogoutResponse response;
-    grpc::Status status = Call(&v1::Lilac::Stub::Logout, request, &response);
+    grpc::Status status =
+        Call(&v1::LilacService::Stub::Logout, request, &response);
     EXPECT_TRUE(status.ok()) << status.error_message();
     return response;
   }

@@ -21,7 +21,7 @@ class RequestsTest : public FakeNetworkTest {
 
   grpc::Status Answer(const v1::AnswerRequestRequest& answer) {
     v1::AnswerRequestResponse done;
-    return Call(&v1::Lilac::Stub::AnswerRequest, answer, &done);
+    return Call(&v1::LilacService::Stub::AnswerRequest, answer, &done);
   }
 };
 
@@ -73,9 +73,9 @@ TEST_F(RequestsTest, AnOpenSecondFactorIsNotCutByTheConnectDeadline) {
   login.set_password("secret");
   (*login.mutable_settings())["server"] = network_->network_host();
   (*login.mutable_settings())["port"] = absl::StrCat(network_->network_port());
-  login.set_connect_timeout_seconds(1);
+  login.mutable_connect_timeout()->set_seconds(1);
   v1::LoginResponse response;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::Login, login, &response).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::Login, login, &response).ok());
 
   absl::StatusOr<v1::Event> opened =
       client_->WaitFor(EventOf("alice", v1::Event::kRequestOpened));
@@ -101,8 +101,9 @@ TEST_F(RequestsTest, ActionsAreAnsweredByIndex) {
   fake::v1::Question question;
   question.set_title("Terms of service");
   question.set_primary("Do you accept?");
-  question.mutable_action()->add_actions("Accept");
-  question.mutable_action()->add_actions("Decline");
+  // Buttons written for GTK, with mnemonics, come as GTK shows them.
+  question.mutable_action()->add_actions("_Accept");
+  question.mutable_action()->add_actions("_Decline");
   const std::string id = Ask(question);
 
   absl::StatusOr<v1::Event> opened =
@@ -181,7 +182,7 @@ TEST_F(RequestsTest, CancellingReachesThePlugin) {
   cancel.set_session("alice");
   cancel.set_request_id(opened->request_opened().request_id());
   v1::CancelRequestResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::CancelRequest, cancel, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::CancelRequest, cancel, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kAnswerQuestion);
   ASSERT_TRUE(frame.ok()) << frame.status();

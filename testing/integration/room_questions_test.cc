@@ -43,7 +43,7 @@ class RoomQuestionsTest : public FakeNetworkTest {
     join.set_room(room);
     join.set_nickname("alice");
     v1::JoinChatResponse done;
-    return Call(&v1::Lilac::Stub::JoinChat, join, &done);
+    return Call(&v1::LilacService::Stub::JoinChat, join, &done);
   }
 
   std::string Ask(fake::v1::Question question) {
@@ -103,7 +103,7 @@ TEST_F(RoomQuestionsTest, AFormAboutTheRoomBeingJoinedReachesTheClient) {
   answer.set_request_id(opened->request_opened().request_id());
   answer.set_text("to talk");
   v1::AnswerRequestResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::AnswerRequest, answer, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::AnswerRequest, answer, &done).ok());
   absl::StatusOr<v1::Event> joined =
       client_->WaitFor(EventOf("alice", v1::Event::kChatJoined));
   ASSERT_TRUE(joined.ok()) << joined.status();

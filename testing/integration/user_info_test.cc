@@ -20,7 +20,8 @@ TEST_F(UserInfoTest, FetchesNameNicknameAndFields) {
   request.set_session("alice");
   request.set_name("bob");
   v1::GetUserInfoResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::GetUserInfo, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::GetUserInfo, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.info().name(), "bob");
   EXPECT_EQ(response.info().full_name(), "Robert Tables");
@@ -35,15 +36,16 @@ TEST_F(UserInfoTest, SetsOurAvatarAndRejectsNonImages) {
   const std::string png("\x89PNG\r\n\x1a\nmy new face", 20);
   request.set_avatar(png);
   v1::SetProfileResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetProfile, request, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SetProfile, request, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSetAvatar);
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(frame->set_avatar().image(), png);
 
   request.set_avatar("not an image");
-  EXPECT_EQ(Call(&v1::Lilac::Stub::SetProfile, request, &done).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      Call(&v1::LilacService::Stub::SetProfile, request, &done).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(UserInfoTest, SetsOurNicknameOthersSeeIt) {
@@ -53,7 +55,7 @@ TEST_F(UserInfoTest, SetsOurNicknameOthersSeeIt) {
   request.set_session("alice");
   request.set_nickname("Alice in Chains");
   v1::SetProfileResponse done;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetProfile, request, &done).ok());
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::SetProfile, request, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kSetNickname);
   ASSERT_TRUE(frame.ok()) << frame.status();
@@ -64,7 +66,8 @@ TEST_F(UserInfoTest, SetsOurNicknameOthersSeeIt) {
   info_request.set_session("bob");
   info_request.set_name("alice");
   v1::GetUserInfoResponse info;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetUserInfo, info_request, &info).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetUserInfo, info_request, &info).ok());
   EXPECT_EQ(info.info().nickname(), "Alice in Chains");
 }
 
@@ -73,9 +76,9 @@ TEST_F(UserInfoTest, NeedsAConnectedSession) {
   request.set_session("nobody");
   request.set_name("bob");
   v1::GetUserInfoResponse response;
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::GetUserInfo, request, &response).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(Call(&v1::LilacService::Stub::GetUserInfo, request, &response)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

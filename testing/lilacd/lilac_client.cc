@@ -7,7 +7,7 @@
 namespace lilac::testing {
 
 LilacClient::LilacClient(std::shared_ptr<grpc::Channel> channel)
-    : stub_(v1::Lilac::NewStub(channel)) {
+    : stub_(v1::LilacService::NewStub(channel)) {
   reader_ = std::thread([this] { ReadEvents(); });
 }
 
@@ -19,10 +19,10 @@ LilacClient::~LilacClient() {
 void LilacClient::ReadEvents() {
   v1::StreamEventsRequest request;
   request.set_all_sessions(true);
-  std::unique_ptr<grpc::ClientReader<v1::Event>> reader =
+  std::unique_ptr<grpc::ClientReader<v1::StreamEventsResponse>> reader =
       stub_->StreamEvents(&stream_context_, request);
   v1::Event event;
-  while (reader->Read(&event)) {
+  while (ReadEvent(*reader, &event)) {
     absl::MutexLock lock(&mutex_);
     events_.push_back(event);
   }
@@ -75,6 +75,18 @@ std::unique_ptr<grpc::ClientContext> LilacClient::Context(
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(timeout));
   return context;
+}
+
+bool ReadEvent(grpc::ClientReaderInterface<v1::StreamEventsResponse>& reader,
+               v1::Event* event) {
+  v1::StreamEventsResponse message;
+  while (reader.Read(&message)) {
+    if (message.has_event()) {
+      *event = std::move(*message.mutable_event());
+      return true;
+    }
+  }
+  return false;
 }
 
 std::function<bool(const v1::Event&)> ConnectionIs(const std::string& session,

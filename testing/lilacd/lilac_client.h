@@ -11,7 +11,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 
 namespace lilac::testing {
 
@@ -22,7 +22,7 @@ class LilacClient {
   explicit LilacClient(std::shared_ptr<grpc::Channel> channel);
   ~LilacClient();
 
-  v1::Lilac::Stub& stub() { return *stub_; }
+  v1::LilacService::Stub& stub() { return *stub_; }
 
   // Waits until an event after the last one matched satisfies `predicate`;
   // later waits start after it, so a test can expect events in order. Fails
@@ -41,7 +41,7 @@ class LilacClient {
   void ReadEvents();
   bool HasUnseenEvents() const ABSL_SHARED_LOCKS_REQUIRED(mutex_);
 
-  std::unique_ptr<v1::Lilac::Stub> stub_;
+  std::unique_ptr<v1::LilacService::Stub> stub_;
   grpc::ClientContext stream_context_;
   std::thread reader_;
 
@@ -52,6 +52,11 @@ class LilacClient {
   size_t seen_ ABSL_GUARDED_BY(mutex_) =
       0;  // events a waiter has already scanned
 };
+
+// Reads the next event of a StreamEvents stream, skipping StreamOpened and
+// heartbeats; false when the stream ended.
+bool ReadEvent(grpc::ClientReaderInterface<v1::StreamEventsResponse>& reader,
+               v1::Event* event);
 
 // Predicates for WaitFor.
 std::function<bool(const v1::Event&)> ConnectionIs(const std::string& session,

@@ -1,4 +1,4 @@
-// The connect deadline (LoginRequest.connect_timeout_seconds) with prpl-irc:
+// The connect deadline (LoginRequest.connect_timeout) with prpl-irc:
 // a server, or a SOCKS5 proxy, that accepts the connection and then says
 // nothing is cut as a retryable network error, every attempt; a login that
 // connects in time is not touched.
@@ -105,14 +105,14 @@ class ConnectTimeoutTest : public NgircdTest {
     request.set_protocol("prpl-irc");
     request.set_username(IrcUsername(nick));
     (*request.mutable_settings())["port"] = absl::StrCat(port);
-    request.set_connect_timeout_seconds(seconds);
+    request.mutable_connect_timeout()->set_seconds(seconds);
     return request;
   }
 
   void LogIn(const v1::LoginRequest& request) {
     v1::LoginResponse response;
     const grpc::Status status =
-        Call(&v1::Lilac::Stub::Login, request, &response);
+        Call(&v1::LilacService::Stub::Login, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -139,12 +139,14 @@ TEST_F(ConnectTimeoutTest, ASilentServerIsARetryableNetworkError) {
   v1::ConnectionChanged down = ExpectTimedOut("alice");
   // The deadline's doing, not a refused connection.
   EXPECT_GE(absl::Now() - start, absl::Milliseconds(1900));
-  EXPECT_EQ(down.reconnect_in_ms(), 0u);  // no reconnect policy
+  EXPECT_FALSE(down.has_reconnect_in());  // no reconnect policy
 
   v1::GetSessionRequest get;
   get.set_session("alice");
-  v1::Session session;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetSession, get, &session).ok());
+  v1::GetSessionResponse session_response;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetSession, get, &session_response).ok());
+  const v1::Session& session = session_response.session();
   EXPECT_EQ(session.state(), v1::CONNECTION_STATE_DISCONNECTED);
 }
 
@@ -152,20 +154,23 @@ TEST_F(ConnectTimeoutTest, EveryReconnectAttemptHasTheDeadlineToo) {
   Tarpit tarpit;
   v1::LoginRequest request = IrcLogin("alice", tarpit.port(), 1);
   request.mutable_reconnect()->set_enabled(true);
-  request.mutable_reconnect()->set_initial_delay_ms(100);
+  request.mutable_reconnect()->mutable_initial_delay()->set_nanos(100 *
+                                                                  1000000);
   LogIn(request);
   if (HasFatalFailure()) return;
 
   v1::ConnectionChanged first = ExpectTimedOut("alice");
   EXPECT_EQ(first.reconnect_attempt(), 1u);
-  EXPECT_EQ(first.reconnect_in_ms(), 100u);
+  EXPECT_EQ(first.reconnect_in().seconds(), 0);
+  EXPECT_EQ(first.reconnect_in().nanos(), 100000000);
   absl::StatusOr<v1::Event> again =
       NextConnection("alice", v1::CONNECTION_STATE_CONNECTING);
   ASSERT_TRUE(again.ok()) << again.status();
   EXPECT_EQ(again->connection_changed().reconnect_attempt(), 1u);
   v1::ConnectionChanged second = ExpectTimedOut("alice");
   EXPECT_EQ(second.reconnect_attempt(), 2u);
-  EXPECT_EQ(second.reconnect_in_ms(), 200u);
+  EXPECT_EQ(second.reconnect_in().seconds(), 0);
+  EXPECT_EQ(second.reconnect_in().nanos(), 200000000);
   // Both attempts reached the server.
   EXPECT_TRUE(tarpit.WaitForAccepted(2, absl::Seconds(10)));
   Logout("alice");
@@ -219,8 +224,10 @@ TEST_F(ConnectTimeoutTest, ALoginThatConnectsInTimeIsNotCut) {
           .ok());
   v1::GetSessionRequest get;
   get.set_session("alice");
-  v1::Session session;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetSession, get, &session).ok());
+  v1::GetSessionResponse session_response;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetSession, get, &session_response).ok());
+  const v1::Session& session = session_response.session();
   EXPECT_EQ(session.state(), v1::CONNECTION_STATE_CONNECTED);
 }
 

@@ -56,7 +56,7 @@ TEST_F(IrcChatTest, ListsIrcsChatFields) {
   request.set_session("alice");
   v1::ListChatFieldsResponse fields;
   grpc::Status status =
-      Call(&v1::Lilac::Stub::ListChatFields, request, &fields);
+      Call(&v1::LilacService::Stub::ListChatFields, request, &fields);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(fields.fields(),
               Contains(AllOf(Property(&v1::ChatField::key, "channel"),
@@ -111,32 +111,33 @@ TEST_F(IrcChatTest, ChannelMessagesTravelBothWaysOurOwnComesBackOnce) {
   BothInTheChannel();
   if (HasFatalFailure()) return;
 
-  v1::SendMessageResponse sent = SendToRoom("alice", kChannel, "hello channel");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  v1::SendChatMessageResponse sent =
+      SendToRoom("alice", kChannel, "hello channel");
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_bob =
       Next("bob", v1::Event::kChatMessageReceived);
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
   EXPECT_EQ(at_bob->chat_message_received().room(), kChannel);
-  EXPECT_EQ(at_bob->chat_message_received().from_nickname(), "alice");
+  EXPECT_EQ(at_bob->chat_message_received().sender_nickname(), "alice");
   EXPECT_EQ(at_bob->chat_message_received().text(), "hello channel");
   EXPECT_FALSE(at_bob->chat_message_received().is_private());
 
   const std::string unicode = "Grüße 🌸 aus 東京";
   sent = SendToRoom("bob", kChannel, unicode);
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   // An IRC server reflects nothing: prpl-irc's local copy of alice's message
   // is the only one, passed on once and marked as hers; then bob's.
   absl::StatusOr<v1::Event> own =
       Next("alice", v1::Event::kChatMessageReceived);
   ASSERT_TRUE(own.ok()) << own.status();
   EXPECT_EQ(own->chat_message_received().text(), "hello channel");
-  EXPECT_EQ(own->chat_message_received().from_nickname(), "alice");
+  EXPECT_EQ(own->chat_message_received().sender_nickname(), "alice");
   EXPECT_TRUE(own->chat_message_received().flags().sent_by_us());
   EXPECT_FALSE(own->chat_message_received().flags().sent_by_us_elsewhere());
   absl::StatusOr<v1::Event> at_alice =
       Next("alice", v1::Event::kChatMessageReceived);
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
-  EXPECT_EQ(at_alice->chat_message_received().from_nickname(), "bob");
+  EXPECT_EQ(at_alice->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(at_alice->chat_message_received().text(), unicode);
   EXPECT_FALSE(at_alice->chat_message_received().flags().sent_by_us());
 }
@@ -151,7 +152,7 @@ TEST_F(IrcChatTest, TopicSetByOneIsSeenByTheOther) {
   request.set_subject("Today: real servers");
   v1::SetChatSubjectResponse response;
   grpc::Status status =
-      Call(&v1::Lilac::Stub::SetChatSubject, request, &response);
+      Call(&v1::LilacService::Stub::SetChatSubject, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   auto is_set = [](const v1::Event& event) {
@@ -175,7 +176,7 @@ TEST_F(IrcChatTest, PartingIsSeenByTheOthers) {
   leave.set_session("bob");
   leave.set_room(kChannel);
   v1::LeaveChatResponse left;
-  grpc::Status status = Call(&v1::Lilac::Stub::LeaveChat, leave, &left);
+  grpc::Status status = Call(&v1::LilacService::Stub::LeaveChat, leave, &left);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   absl::StatusOr<v1::Event> gone = Next("alice", v1::Event::kParticipantLeft);
@@ -187,10 +188,10 @@ TEST_F(IrcChatTest, PartingIsSeenByTheOthers) {
   request.set_session("bob");
   request.set_room(kChannel);
   request.set_text("still here?");
-  v1::SendMessageResponse response;
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::SendChatMessage, request, &response).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  v1::SendChatMessageResponse response;
+  EXPECT_EQ(Call(&v1::LilacService::Stub::SendChatMessage, request, &response)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

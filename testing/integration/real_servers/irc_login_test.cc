@@ -39,8 +39,10 @@ TEST_F(IrcLoginTest, ConnectsAndReportsProgress) {
 
   v1::GetSessionRequest get;
   get.set_session("alice");
-  v1::Session session;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::GetSession, get, &session).ok());
+  v1::GetSessionResponse session_response;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetSession, get, &session_response).ok());
+  const v1::Session& session = session_response.session();
   EXPECT_EQ(session.state(), v1::CONNECTION_STATE_CONNECTED);
   EXPECT_EQ(session.protocol(), "prpl-irc");
 }
@@ -79,7 +81,7 @@ TEST_F(IrcLoginTest, ATakenNicknameIsReplacedAndReported) {
   absl::StatusOr<v1::Event> received =
       Next("carol", v1::Event::kMessageReceived);
   ASSERT_TRUE(received.ok()) << received.status();
-  EXPECT_EQ(received->message_received().from(), "carol");
+  EXPECT_EQ(received->message_received().peer(), "carol");
   EXPECT_EQ(received->message_received().text(), "who are you?");
 }
 
@@ -115,8 +117,9 @@ TEST_F(IrcLoginTest, LogoutQuitsTheServer) {
 
   v1::GetSessionRequest get;
   get.set_session("alice");
-  v1::Session session;
-  EXPECT_EQ(Call(&v1::Lilac::Stub::GetSession, get, &session).error_code(),
+  v1::GetSessionResponse session_response;
+  EXPECT_EQ(Call(&v1::LilacService::Stub::GetSession, get, &session_response)
+                .error_code(),
             grpc::StatusCode::NOT_FOUND);
 }
 

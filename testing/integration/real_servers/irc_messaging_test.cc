@@ -29,17 +29,17 @@ class IrcMessagingTest : public NgircdTest {
 
 TEST_F(IrcMessagingTest, MessagesTravelBothWays) {
   v1::SendMessageResponse sent = SendIm("alice", "bob", "hello bob");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_bob = NextMessage("bob");
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
-  EXPECT_EQ(at_bob->message_received().from(), "alice");
+  EXPECT_EQ(at_bob->message_received().peer(), "alice");
   EXPECT_EQ(at_bob->message_received().text(), "hello bob");
 
   sent = SendIm("bob", "alice", "hi alice");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_alice = NextMessage("alice");
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
-  EXPECT_EQ(at_alice->message_received().from(), "bob");
+  EXPECT_EQ(at_alice->message_received().peer(), "bob");
   EXPECT_EQ(at_alice->message_received().text(), "hi alice");
 }
 

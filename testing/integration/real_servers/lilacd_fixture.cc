@@ -29,7 +29,8 @@ absl::StatusOr<v1::LoginResponse> LilacdTest::Login(
     (*request.mutable_settings())[key] = value;
   }
   v1::LoginResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::Login, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::Login, request, &response);
   if (!status.ok()) {
     return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                         status.error_message());
@@ -39,7 +40,7 @@ absl::StatusOr<v1::LoginResponse> LilacdTest::Login(
 
 v1::Protocol LilacdTest::DescribeProtocol(const std::string& id) {
   v1::ListProtocolsResponse protocols;
-  grpc::Status status = Call(&v1::Lilac::Stub::ListProtocols,
+  grpc::Status status = Call(&v1::LilacService::Stub::ListProtocols,
                              v1::ListProtocolsRequest(), &protocols);
   EXPECT_TRUE(status.ok()) << status.error_message();
   for (const v1::Protocol& protocol : protocols.protocols()) {
@@ -92,7 +93,8 @@ v1::SendMessageResponse LilacdTest::SendIm(const std::string& session,
   request.set_text(text);
   request.set_html(html);
   v1::SendMessageResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::SendMessage, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::SendMessage, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response;
 }
@@ -108,20 +110,21 @@ void LilacdTest::JoinChat(const std::string& session, const std::string& room,
     (*request.mutable_fields())[key] = value;
   }
   v1::JoinChatResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::JoinChat, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::JoinChat, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
-v1::SendMessageResponse LilacdTest::SendToRoom(const std::string& session,
-                                               const std::string& room,
-                                               const std::string& text) {
+v1::SendChatMessageResponse LilacdTest::SendToRoom(const std::string& session,
+                                                   const std::string& room,
+                                                   const std::string& text) {
   v1::SendChatMessageRequest request;
   request.set_session(session);
   request.set_room(room);
   request.set_text(text);
-  v1::SendMessageResponse response;
+  v1::SendChatMessageResponse response;
   grpc::Status status =
-      Call(&v1::Lilac::Stub::SendChatMessage, request, &response);
+      Call(&v1::LilacService::Stub::SendChatMessage, request, &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   return response;
 }
@@ -130,7 +133,8 @@ void LilacdTest::Logout(const std::string& session) {
   v1::LogoutRequest request;
   request.set_session(session);
   v1::LogoutResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::Logout, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::Logout, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   absl::StatusOr<v1::Event> ended = Next(session, v1::Event::kSessionEnded);
   ASSERT_TRUE(ended.ok()) << ended.status();

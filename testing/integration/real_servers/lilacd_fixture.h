@@ -9,7 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "gtest/gtest.h"
-#include "protos/lilac/v1/lilac.grpc.pb.h"
+#include "lilac/v1/lilac.grpc.pb.h"
 #include "testing/lilacd/lilac_client.h"
 #include "testing/lilacd/lilacd_process.h"
 
@@ -26,7 +26,7 @@ class LilacdTest : public ::testing::Test {
 
   // Calls lilacd with a deadline; returns the status and fills `response`.
   template <typename Request, typename Response>
-  grpc::Status Call(grpc::Status (v1::Lilac::Stub::*method)(
+  grpc::Status Call(grpc::Status (v1::LilacService::Stub::*method)(
                         grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
     auto context = LilacClient::Context();
@@ -66,9 +66,9 @@ class LilacdTest : public ::testing::Test {
                 const std::map<std::string, std::string>& fields = {});
 
   // Sends a message to a room; fails the test if the call fails.
-  v1::SendMessageResponse SendToRoom(const std::string& session,
-                                     const std::string& room,
-                                     const std::string& text);
+  v1::SendChatMessageResponse SendToRoom(const std::string& session,
+                                         const std::string& room,
+                                         const std::string& text);
 
   // Logs `session` out and waits for SessionEnded.
   void Logout(const std::string& session);

@@ -46,8 +46,8 @@ class XmppCarbonsTest : public ProsodyTest {
 
 TEST_F(XmppCarbonsTest, TheCarbonsPluginIsListedLoaded) {
   v1::ListPluginsResponse plugins;
-  grpc::Status status =
-      Call(&v1::Lilac::Stub::ListPlugins, v1::ListPluginsRequest(), &plugins);
+  grpc::Status status = Call(&v1::LilacService::Stub::ListPlugins,
+                             v1::ListPluginsRequest(), &plugins);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(
       plugins.plugins(),
@@ -65,7 +65,7 @@ TEST_F(XmppCarbonsTest, TheCarbonsPluginIsListedLoaded) {
   v1::LoadPluginRequest again;
   again.set_plugin("core-riba-carbons");
   v1::LoadPluginResponse loaded;
-  status = Call(&v1::Lilac::Stub::LoadPlugin, again, &loaded);
+  status = Call(&v1::LilacService::Stub::LoadPlugin, again, &loaded);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(loaded.outcome(), v1::LoadPluginResponse::OUTCOME_ALREADY_LOADED);
   EXPECT_EQ(loaded.plugin().file(), kCarbonsFile);
@@ -84,7 +84,8 @@ TEST_F(XmppCarbonsTest, AMessageSentFromAnotherClientArrivesAsSentElsewhere) {
   request.set_undeclared_settings_as_strings(true);
   request.mutable_settings()->insert(settings.begin(), settings.end());
   v1::LoginResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::Login, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::Login, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(response.undeclared_settings(),
               ::testing::ElementsAre("carbons-enabled"));
@@ -105,12 +106,12 @@ TEST_F(XmppCarbonsTest, AMessageSentFromAnotherClientArrivesAsSentElsewhere) {
   }
   ASSERT_TRUE(carbon.ok()) << carbon.status();
   // Sent by alice elsewhere, to bob: the buddy it went to.
-  EXPECT_EQ(carbon->message_received().from(), Jid("bob"));
+  EXPECT_EQ(carbon->message_received().peer(), Jid("bob"));
   EXPECT_TRUE(carbon->message_received().flags().sent_by_us_elsewhere());
 
   // Our own sends are no events, though the phone gets their carbons.
   v1::SendMessageResponse sent = SendIm("alice", Jid("bob"), "from lilac");
-  ASSERT_TRUE(sent.accepted()) << sent.error();
+  ASSERT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<std::string> copied =
       phone->ReadUntil("from lilac", absl::Seconds(20));
   ASSERT_TRUE(copied.ok()) << copied.status();

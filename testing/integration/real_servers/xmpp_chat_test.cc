@@ -49,7 +49,8 @@ class XmppChatTest : public ProsodyTest {
     subject.set_room(room_);
     subject.set_subject(kFirstSubject);
     v1::SetChatSubjectResponse set;
-    grpc::Status status = Call(&v1::Lilac::Stub::SetChatSubject, subject, &set);
+    grpc::Status status =
+        Call(&v1::LilacService::Stub::SetChatSubject, subject, &set);
     EXPECT_TRUE(status.ok()) << status.error_message();
     absl::StatusOr<v1::Event> opened = Next(
         "alice", v1::Event::kChatSubjectChanged, [](const v1::Event& event) {
@@ -87,7 +88,7 @@ TEST_F(XmppChatTest, ListsJabbersChatFields) {
   request.set_session("alice");
   v1::ListChatFieldsResponse fields;
   grpc::Status status =
-      Call(&v1::Lilac::Stub::ListChatFields, request, &fields);
+      Call(&v1::LilacService::Stub::ListChatFields, request, &fields);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_THAT(fields.fields(),
               Contains(AllOf(Property(&v1::ChatField::key, "room"),
@@ -177,28 +178,28 @@ TEST_F(XmppChatTest, RoomMessagesTravelBothWaysOurReflectionComesOnce) {
   BothInTheRoom();
   if (HasFailure()) return;
 
-  v1::SendMessageResponse sent = SendToRoom("alice", room_, "hello room");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  v1::SendChatMessageResponse sent = SendToRoom("alice", room_, "hello room");
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_bob = NextRoomMessage("bob");
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
   EXPECT_EQ(at_bob->chat_message_received().room(), room_);
-  EXPECT_EQ(at_bob->chat_message_received().from_nickname(), "alice");
+  EXPECT_EQ(at_bob->chat_message_received().sender_nickname(), "alice");
   EXPECT_EQ(at_bob->chat_message_received().text(), "hello room");
   EXPECT_FALSE(at_bob->chat_message_received().is_private());
 
   const std::string unicode = "Grüße 🌸 aus 東京";
   sent = SendToRoom("bob", room_, unicode);
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   // The MUC reflects alice's own message to her: passed on once, marked as
   // hers (prpl-jabber writes no local copy, so nothing doubles); then bob's.
   absl::StatusOr<v1::Event> own = NextRoomMessage("alice");
   ASSERT_TRUE(own.ok()) << own.status();
   EXPECT_EQ(own->chat_message_received().text(), "hello room");
-  EXPECT_EQ(own->chat_message_received().from_nickname(), "alice");
+  EXPECT_EQ(own->chat_message_received().sender_nickname(), "alice");
   EXPECT_TRUE(own->chat_message_received().flags().sent_by_us());
   absl::StatusOr<v1::Event> at_alice = NextRoomMessage("alice");
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
-  EXPECT_EQ(at_alice->chat_message_received().from_nickname(), "bob");
+  EXPECT_EQ(at_alice->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(at_alice->chat_message_received().text(), unicode);
   EXPECT_FALSE(at_alice->chat_message_received().flags().sent_by_us());
 }
@@ -213,7 +214,7 @@ TEST_F(XmppChatTest, SubjectSetByOneIsSeenByTheOther) {
   request.set_subject("Today: real servers");
   v1::SetChatSubjectResponse response;
   grpc::Status status =
-      Call(&v1::Lilac::Stub::SetChatSubject, request, &response);
+      Call(&v1::LilacService::Stub::SetChatSubject, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   auto is_set = [](const v1::Event& event) {
@@ -250,7 +251,7 @@ TEST_F(XmppChatTest, LeavingIsSeenByTheOthers) {
   leave.set_session("bob");
   leave.set_room(room_);
   v1::LeaveChatResponse left;
-  grpc::Status status = Call(&v1::Lilac::Stub::LeaveChat, leave, &left);
+  grpc::Status status = Call(&v1::LilacService::Stub::LeaveChat, leave, &left);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   absl::StatusOr<v1::Event> gone = Next("alice", v1::Event::kParticipantLeft);
@@ -263,10 +264,10 @@ TEST_F(XmppChatTest, LeavingIsSeenByTheOthers) {
   request.set_session("bob");
   request.set_room(room_);
   request.set_text("still here?");
-  v1::SendMessageResponse response;
-  EXPECT_EQ(
-      Call(&v1::Lilac::Stub::SendChatMessage, request, &response).error_code(),
-      grpc::StatusCode::NOT_FOUND);
+  v1::SendChatMessageResponse response;
+  EXPECT_EQ(Call(&v1::LilacService::Stub::SendChatMessage, request, &response)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

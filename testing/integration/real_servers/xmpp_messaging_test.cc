@@ -33,21 +33,22 @@ class XmppMessagingTest : public ProsodyTest {
     v1::AddBuddyRequest add;
     add.set_session(from);
     add.set_name(Jid(to));
-    v1::BuddyResponse added;
-    grpc::Status status = Call(&v1::Lilac::Stub::AddBuddy, add, &added);
+    v1::AddBuddyResponse added;
+    grpc::Status status = Call(&v1::LilacService::Stub::AddBuddy, add, &added);
     ASSERT_TRUE(status.ok()) << status.error_message();
 
     absl::StatusOr<v1::Event> asked =
         Next(to, v1::Event::kAuthorizationRequested);
     ASSERT_TRUE(asked.ok()) << asked.status();
-    EXPECT_EQ(asked->authorization_requested().from(), Jid(from));
+    EXPECT_EQ(asked->authorization_requested().sender(), Jid(from));
     v1::AnswerAuthorizationRequest answer;
     answer.set_session(to);
     answer.set_authorization_id(
         asked->authorization_requested().authorization_id());
     answer.set_accept(true);
     v1::AnswerAuthorizationResponse answered;
-    status = Call(&v1::Lilac::Stub::AnswerAuthorization, answer, &answered);
+    status =
+        Call(&v1::LilacService::Stub::AnswerAuthorization, answer, &answered);
     ASSERT_TRUE(status.ok()) << status.error_message();
 
     absl::StatusOr<v1::Event> online = Next(
@@ -67,30 +68,30 @@ class XmppMessagingTest : public ProsodyTest {
     request.set_state(state);
     v1::SendTypingResponse response;
     grpc::Status status =
-        Call(&v1::Lilac::Stub::SendTyping, request, &response);
+        Call(&v1::LilacService::Stub::SendTyping, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 };
 
 TEST_F(XmppMessagingTest, MessagesTravelBothWays) {
   v1::SendMessageResponse sent = SendIm("alice", Jid("bob"), "hello bob");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_bob = NextMessage("bob");
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
   // The roster contact, with the device apart.
-  EXPECT_EQ(at_bob->message_received().from(), Jid("alice"));
+  EXPECT_EQ(at_bob->message_received().peer(), Jid("alice"));
   EXPECT_EQ(at_bob->message_received().resource(), kResource);
   EXPECT_EQ(at_bob->message_received().text(), "hello bob");
   EXPECT_FALSE(at_bob->message_received().flags().delayed());
   EXPECT_GT(at_bob->message_received().time().seconds(), 0);
 
   // Answering the full JID the message came from.
-  sent = SendIm("bob", at_bob->message_received().from(), "hi alice");
-  EXPECT_TRUE(sent.accepted()) << sent.error();
+  sent = SendIm("bob", at_bob->message_received().peer(), "hi alice");
+  EXPECT_TRUE(sent.accepted()) << sent.failure().message();
   absl::StatusOr<v1::Event> at_alice = NextMessage("alice");
   ASSERT_TRUE(at_alice.ok()) << at_alice.status();
   // The roster contact, with the device apart.
-  EXPECT_EQ(at_alice->message_received().from(), Jid("bob"));
+  EXPECT_EQ(at_alice->message_received().peer(), Jid("bob"));
   EXPECT_EQ(at_alice->message_received().resource(), kResource);
   EXPECT_EQ(at_alice->message_received().text(), "hi alice");
 }
@@ -155,7 +156,7 @@ TEST_F(XmppMessagingTest, TypingTravelsBothWaysBetweenSubscribedContacts) {
   SendTyping("alice", Jid("bob"), v1::TYPING_STATE_TYPING);
   absl::StatusOr<v1::Event> seen = Next("bob", v1::Event::kTypingChanged);
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->typing_changed().from(), Jid("alice"));
+  EXPECT_EQ(seen->typing_changed().peer(), Jid("alice"));
   EXPECT_EQ(seen->typing_changed().resource(), kResource);
   EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
 
@@ -167,7 +168,7 @@ TEST_F(XmppMessagingTest, TypingTravelsBothWaysBetweenSubscribedContacts) {
   SendTyping("bob", Jid("alice"), v1::TYPING_STATE_TYPING);
   seen = Next("alice", v1::Event::kTypingChanged);
   ASSERT_TRUE(seen.ok()) << seen.status();
-  EXPECT_EQ(seen->typing_changed().from(), Jid("bob"));
+  EXPECT_EQ(seen->typing_changed().peer(), Jid("bob"));
   EXPECT_EQ(seen->typing_changed().resource(), kResource);
   EXPECT_EQ(seen->typing_changed().state(), v1::TYPING_STATE_TYPING);
 

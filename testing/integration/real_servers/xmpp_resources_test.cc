@@ -35,7 +35,7 @@ TEST_F(XmppResourcesTest, MessagesFromTwoDevicesComeFromOneContact) {
   absl::StatusOr<v1::Event> first = Next("alice", v1::Event::kMessageReceived);
   ASSERT_TRUE(first.ok()) << first.status();
   EXPECT_EQ(first->message_received().text(), "from ops");
-  EXPECT_EQ(first->message_received().from(), Jid("bob"));
+  EXPECT_EQ(first->message_received().peer(), Jid("bob"));
   EXPECT_EQ(first->message_received().resource(), "ops");
   EXPECT_FALSE(first->message_received().flags().sent_by_us_elsewhere());
 
@@ -43,7 +43,7 @@ TEST_F(XmppResourcesTest, MessagesFromTwoDevicesComeFromOneContact) {
   absl::StatusOr<v1::Event> second = Next("alice", v1::Event::kMessageReceived);
   ASSERT_TRUE(second.ok()) << second.status();
   EXPECT_EQ(second->message_received().text(), "from desk");
-  EXPECT_EQ(second->message_received().from(), Jid("bob"));
+  EXPECT_EQ(second->message_received().peer(), Jid("bob"));
   EXPECT_EQ(second->message_received().resource(), "desk");
 }
 
@@ -62,7 +62,8 @@ TEST_F(XmppResourcesTest, UserInfoOfARoomParticipantIsAnswered) {
   subject.set_room(room);
   subject.set_subject("open");
   v1::SetChatSubjectResponse set;
-  ASSERT_TRUE(Call(&v1::Lilac::Stub::SetChatSubject, subject, &set).ok());
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::SetChatSubject, subject, &set).ok());
   ASSERT_TRUE(Next("alice", v1::Event::kChatSubjectChanged).ok());
   JoinChat("bob", room, "bob");
   absl::StatusOr<v1::Event> joined = Next("bob", v1::Event::kChatJoined);
@@ -72,7 +73,8 @@ TEST_F(XmppResourcesTest, UserInfoOfARoomParticipantIsAnswered) {
   request.set_room(room);
   request.set_name("bob");
   v1::GetUserInfoResponse response;
-  grpc::Status status = Call(&v1::Lilac::Stub::GetUserInfo, request, &response);
+  grpc::Status status =
+      Call(&v1::LilacService::Stub::GetUserInfo, request, &response);
   // Answered as it arrives: before, lilacd waited for an answer under the
   // nickname until its own 30 s limit, past the call's deadline.
   ASSERT_TRUE(status.ok()) << status.error_message();
