@@ -92,8 +92,9 @@ EventStream::EventStream(SessionRegistry* registry,
     }
     named.emplace_back(std::move(log), after);
   }
-  std::sort(opened->mutable_reset_sessions()->begin(),
-            opened->mutable_reset_sessions()->end());
+  auto* resets = opened->mutable_reset_sessions();
+  std::sort(resets->begin(), resets->end());
+  resets->erase(std::unique(resets->begin(), resets->end()), resets->end());
   {
     absl::MutexLock lock(&mutex_);
     if (valid.ok()) valid = SerializeWireResponse(opened_message, &pending_);

@@ -86,7 +86,7 @@ absl::StatusOr<v1::ListBuddiesResponse> PurpleSessions::ListBuddies(
 
 absl::StatusOr<v1::AddBuddyResponse> PurpleSessions::AddBuddy(
     const OnLoop&, const v1::AddBuddyRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   if (!SetGroups(account, request.name(), request.groups(), request.alias())) {
@@ -115,7 +115,7 @@ absl::StatusOr<v1::AddBuddyResponse> PurpleSessions::AddBuddy(
 
 absl::StatusOr<v1::RemoveBuddyResponse> PurpleSessions::RemoveBuddy(
     const OnLoop&, const v1::RemoveBuddyRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   GSList* nodes = purple_find_buddies(account, request.name().c_str());
@@ -131,7 +131,7 @@ absl::StatusOr<v1::RemoveBuddyResponse> PurpleSessions::RemoveBuddy(
 
 absl::StatusOr<v1::UpdateBuddyResponse> PurpleSessions::UpdateBuddy(
     const OnLoop&, const v1::UpdateBuddyRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   PurpleBuddy* buddy = purple_find_buddy(account, request.name().c_str());
@@ -169,7 +169,7 @@ absl::StatusOr<v1::UpdateBuddyResponse> PurpleSessions::UpdateBuddy(
 
 absl::StatusOr<v1::SetBuddyBlockedResponse> PurpleSessions::SetBuddyBlocked(
     const OnLoop&, const v1::SetBuddyBlockedRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   // Blocking works for anyone, buddy or not; the privacy API tells the server.

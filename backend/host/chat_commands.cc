@@ -204,29 +204,23 @@ absl::Status PurpleSessions::LeaveChat(const OnLoop&,
       serv_chat_leave(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)));
     }
   }
+  // Destroying the conversation ends it in libpurple ("chat-left"), while
+  // the room is still known as being left: ChatLeft says we asked.
+  if (conv != nullptr) purple_conversation_destroy(conv);
   // Not joined (yet): nothing to tell the network.
   (*session)->rooms.erase(request.room());
-  if (conv != nullptr) purple_conversation_destroy(conv);
   return absl::OkStatus();
 }
 
 absl::StatusOr<v1::SendChatMessageResponse> PurpleSessions::SendChatMessage(
     const OnLoop& loop, const v1::SendChatMessageRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  // Not connected comes first: a disconnect also leaves every chat.
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleConversation* conv = FindChat(*session, request.room());
   if (conv == nullptr || purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
     return absl::NotFoundError(absl::StrCat(
         "session ", request.session(), " is not in room ", request.room()));
-  }
-  if (!(*session)->connected()) {
-    v1::SendChatMessageResponse refused;
-    refused.set_client_message_id(request.client_message_id());
-    *refused.mutable_failure() =
-        MakeFailure(v1::FAILURE_CODE_NOT_CONNECTED, "not connected");
-    EmitSendResult(*session, request.room(), refused.client_message_id(), false,
-                   &refused.failure());
-    return refused;
   }
   if (!request.private_to().empty()) {
     // Private messages to a member go through the protocol's name for them.

@@ -14,7 +14,7 @@ namespace lilac {
 
 absl::StatusOr<v1::SendMessageResponse> PurpleSessions::SendMessage(
     const OnLoop&, const v1::SendMessageRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   v1::SendMessageResponse response;
   response.set_client_message_id(request.client_message_id());

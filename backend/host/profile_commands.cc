@@ -169,7 +169,8 @@ void PurpleSessions::StoreUserInfo(LoopSession* session, const std::string& who,
 
 absl::Status PurpleSessions::SetProfile(const OnLoop&,
                                         const v1::SetProfileRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  // Offline, libpurple would keep the nickname locally and never send it.
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
   if (request.has_nickname()) {

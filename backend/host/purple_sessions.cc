@@ -621,7 +621,9 @@ void PurpleSessions::Teardown(LoopSession* session) {
 
 absl::StatusOr<v1::SetStatusResponse> PurpleSessions::SetStatus(
     const OnLoop&, const v1::SetStatusRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
+  // Not connected: libpurple would sign a disconnected account on to show an
+  // online status, behind the client's back.
+  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
 

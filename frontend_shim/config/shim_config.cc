@@ -170,7 +170,7 @@ absl::StatusOr<ShimConfig> MakeShimConfig(const CommandLine& command_line,
   config.rpc_timeout = absl::Seconds(*number);
   number = file.GetInt("lilac.connect_timeout", 0);
   if (!number.ok()) return number.status();
-  // lilacd's bounds (LoginRequest.connect_timeout_seconds), checked at start
+  // lilacd's bounds (LoginRequest.connect_timeout), checked at start
   // rather than at every login.
   if (*number < 0 || *number > 3600) {
     return absl::InvalidArgumentError(

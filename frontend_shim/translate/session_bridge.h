@@ -53,7 +53,7 @@ class SessionBridge {
     uint64_t web_maximgsize = 1000000;
     // [proxy]: LoginRequest.proxy of every login; none: direct.
     std::optional<v1::Proxy> proxy;
-    // lilac.connect_timeout: LoginRequest.connect_timeout_seconds of every
+    // lilac.connect_timeout: LoginRequest.connect_timeout of every
     // login; zero: lilacd's default.
     absl::Duration connect_timeout = absl::ZeroDuration();
     // Remote lilacd: on a lost event stream, users get a retryable

@@ -1,6 +1,7 @@
 #include "testing/fake_prpl/prpl_callbacks.h"
 
 #include <cerrno>
+#include <cstring>
 #include <string>
 
 #include "testing/fake_prpl/prpl_connection.h"
@@ -95,6 +96,10 @@ int send_im(PurpleConnection* gc, const char* who, const char* message,
             PurpleMessageFlags) {
   FakeConnection* connection = LoggedIn(gc);
   if (connection == nullptr) return -ENOTCONN;
+  // Real networks bound a message (XMPP servers' stanza limits, IRC's line);
+  // plugins refuse longer ones with -E2BIG, as this one does.
+  constexpr size_t kMaxImBytes = 64 * 1024;
+  if (std::strlen(message) > kMaxImBytes) return -E2BIG;
   v1::ClientFrame frame;
   v1::SendIm& im = *frame.mutable_send_im();
   im.set_message_id(connection->NextMessageId());

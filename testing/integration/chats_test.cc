@@ -296,6 +296,13 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
       WaitForClientFrame("alice", fake::v1::ClientFrame::kLeaveRoom);
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(frame->leave_room().room(), "lounge");
+  // Leaving as asked is not being kicked.
+  absl::StatusOr<v1::Event> left_lounge =
+      client_->WaitFor([](const v1::Event& e) {
+        return e.has_chat_left() && e.chat_left().room() == "lounge";
+      });
+  ASSERT_TRUE(left_lounge.ok()) << left_lounge.status();
+  EXPECT_FALSE(left_lounge->chat_left().kicked());
   EXPECT_EQ(Call(&v1::LilacService::Stub::LeaveChat, leave, &done).error_code(),
             grpc::StatusCode::NOT_FOUND);
 

@@ -150,23 +150,38 @@ TEST_F(MessagingTest, SendsReachTheNetworkWithoutAnEcho) {
   EXPECT_EQ(next->message_received().text(), "hi alice");
 }
 
-TEST_F(MessagingTest, SendingWhileDisconnectedIsReportedAsFailed) {
+TEST_F(MessagingTest, SendingWhileDisconnectedIsRefused) {
   fake::v1::DisconnectRequest cut;
   cut.set_account("alice");
   Control(&fake::v1::FakeNetworkControl::Stub::Disconnect, cut);
   ASSERT_TRUE(
       client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_DISCONNECTED))
           .ok());
-  v1::SendMessageResponse response = Send("bob", "lost?", "m-2");
+  v1::SendMessageRequest request;
+  request.set_session("alice");
+  request.set_to("bob");
+  request.set_text("lost?");
+  request.set_client_message_id("m-2");
+  v1::SendMessageResponse response;
+  const grpc::Status status =
+      Call(&v1::LilacService::Stub::SendMessage, request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), ::testing::HasSubstr("not connected"));
+}
+
+TEST_F(MessagingTest, ANetworkRefusalIsATypedFailure) {
+  // prpl-fake refuses messages over its network's size limit with -E2BIG.
+  v1::SendMessageResponse response =
+      Send("bob", std::string(70000, 'x'), "m-big");
   EXPECT_FALSE(response.accepted());
-  EXPECT_EQ(response.failure().code(), v1::FAILURE_CODE_NOT_CONNECTED);
+  EXPECT_EQ(response.failure().code(), v1::FAILURE_CODE_TOO_LARGE);
   EXPECT_FALSE(response.failure().message().empty());
   absl::StatusOr<v1::Event> result =
       client_->WaitFor(EventOf("alice", v1::Event::kMessageSendResult));
   ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_FALSE(result->message_send_result().accepted());
+  EXPECT_EQ(result->message_send_result().client_message_id(), "m-big");
   EXPECT_EQ(result->message_send_result().failure().code(),
-            v1::FAILURE_CODE_NOT_CONNECTED);
+            v1::FAILURE_CODE_TOO_LARGE);
 }
 
 TEST_F(MessagingTest, SendingToAnUnknownSessionIsNotFound) {
