@@ -30,3 +30,17 @@ npm_tool = repository_rule(
         "binary": attr.string(mandatory = True, doc = "path under node_modules"),
     },
 )
+
+def _npm_modules_impl(ctx):
+    lock = ctx.path(ctx.attr.lockfile)
+    modules = lock.dirname.get_child("node_modules")
+    # Tests read the path and give it to node as NODE_PATH; node_modules holds file names that
+    # are not valid Bazel labels, so it is not globbed into the build.
+    ctx.file("node_path.txt", str(modules) + "\n")
+    ctx.file("BUILD.bazel", 'exports_files(["node_path.txt"])\n')
+
+npm_modules = repository_rule(
+    implementation = _npm_modules_impl,
+    attrs = {"lockfile": attr.label(mandatory = True, allow_single_file = True)},
+    doc = "node_path.txt: where npm ci put the packages of `lockfile`.",
+)
