@@ -6,33 +6,14 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "backend/api/grpc_status.h"
+#include "backend/api/request_validation.h"
 #include "backend/api/wire_request.h"
 #include "common/proto/duration.h"
 
 namespace lilac {
 
 namespace {
-
-constexpr absl::Duration kMinHeartbeatInterval = absl::Seconds(1);
-constexpr absl::Duration kMaxHeartbeatInterval = absl::Hours(1);
-
-bool CanBeOmitted(int kind) {
-  return kind != v1::EVENT_KIND_UNSPECIFIED && kind != v1::EVENT_KIND_GAP &&
-         kind != v1::EVENT_KIND_SESSION_ENDED && v1::EventKind_IsValid(kind);
-}
-
-std::string OmittableKinds() {
-  std::vector<std::string> names;
-  const google::protobuf::EnumDescriptor* kinds = v1::EventKind_descriptor();
-  for (int i = 0; i < kinds->value_count(); ++i) {
-    if (CanBeOmitted(kinds->value(i)->number())) {
-      names.push_back(kinds->value(i)->name());
-    }
-  }
-  return absl::StrJoin(names, ", ");
-}
 
 // The wire bytes of a StreamEventsResponse holding `event`, without copying
 // the event into one: the field's tag and length, then the event's bytes.
@@ -120,36 +101,13 @@ EventStream::EventStream(SessionRegistry* registry,
 }
 
 absl::Status EventStream::Configure(const v1::StreamEventsRequest& request) {
-  for (int kind : request.omit()) {
-    if (!CanBeOmitted(kind)) {
-      const std::string name = v1::EventKind_IsValid(kind)
-                                   ? v1::EventKind_Name(kind)
-                                   : absl::StrCat(kind);
-      return absl::InvalidArgumentError(absl::StrCat(
-          "omit: ", name, " is not an event kind that can be omitted; one of ",
-          OmittableKinds()));
-    }
-    omitted_.insert(kind);  // EventKind numbers are Event.kind's field numbers
-  }
-  if (absl::Status valid =
-          CheckProtoDuration("heartbeat_interval", request.heartbeat_interval(),
-                             kMinHeartbeatInterval, kMaxHeartbeatInterval);
-      !valid.ok()) {
-    return valid;
-  }
+  if (absl::Status valid = Validate(request); !valid.ok()) return valid;
+  // EventKind numbers are Event.kind's field numbers.
+  omitted_.insert(request.omit().begin(), request.omit().end());
   if (const absl::Duration interval =
           FromProtoDuration(request.heartbeat_interval());
       interval != absl::ZeroDuration()) {
     heartbeat_interval_ = interval;
-  }
-  for (const v1::SessionCursor& cursor : request.sessions()) {
-    if (cursor.session().empty()) {
-      return absl::InvalidArgumentError("sessions[].session must not be empty");
-    }
-  }
-  if (request.sessions().empty() && !request.all_sessions()) {
-    return absl::InvalidArgumentError(
-        "name at least one session or set all_sessions");
   }
   return absl::OkStatus();
 }

@@ -1,8 +1,10 @@
 #include "backend/api/request_validation.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/proto/duration.h"
 
 namespace lilac {
@@ -282,6 +284,51 @@ absl::Status Validate(const v1::SendFileRequest& r) {
   if (r.data().size() > kMaxFileBytes) {
     return absl::InvalidArgumentError(
         absl::StrCat("data is larger than ", kMaxFileBytes, " bytes"));
+  }
+  return absl::OkStatus();
+}
+
+bool CanBeOmitted(int kind) {
+  return kind != v1::EVENT_KIND_UNSPECIFIED && kind != v1::EVENT_KIND_GAP &&
+         kind != v1::EVENT_KIND_SESSION_ENDED && v1::EventKind_IsValid(kind);
+}
+
+absl::Status Validate(const v1::StreamEventsRequest& r) {
+  for (int kind : r.omit()) {
+    if (CanBeOmitted(kind)) continue;
+    std::vector<std::string> names;
+    const google::protobuf::EnumDescriptor* kinds = v1::EventKind_descriptor();
+    for (int i = 0; i < kinds->value_count(); ++i) {
+      if (CanBeOmitted(kinds->value(i)->number())) {
+        names.push_back(kinds->value(i)->name());
+      }
+    }
+    return absl::InvalidArgumentError(
+        absl::StrCat("omit: ",
+                     v1::EventKind_IsValid(kind) ? v1::EventKind_Name(kind)
+                                                 : absl::StrCat(kind),
+                     " is not an event kind that can be omitted; one of ",
+                     absl::StrJoin(names, ", ")));
+  }
+  if (absl::Status s =
+          CheckProtoDuration("heartbeat_interval", r.heartbeat_interval(),
+                             kMinHeartbeatInterval, kMaxHeartbeatInterval);
+      !s.ok()) {
+    return s;
+  }
+  for (const v1::SessionCursor& cursor : r.sessions()) {
+    if (absl::Status s = Session(cursor.session()); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("sessions[].", s.message()));
+    }
+    if (cursor.instance_id().size() > kMaxNameBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "sessions[].instance_id is longer than ", kMaxNameBytes, " bytes"));
+    }
+  }
+  if (r.sessions().empty() && !r.all_sessions()) {
+    return absl::InvalidArgumentError(
+        "name at least one session or set all_sessions");
   }
   return absl::OkStatus();
 }

@@ -55,6 +55,13 @@ absl::Status Validate(const v1::AnswerRequestRequest& request);
 absl::Status Validate(const v1::CancelRequestRequest& request);
 absl::Status Validate(const v1::FetchFileRequest& request);
 absl::Status Validate(const v1::SendFileRequest& request);
+// StreamEventsRequest.heartbeat_interval's bounds; absent or zero is 30 s.
+constexpr absl::Duration kMinHeartbeatInterval = absl::Seconds(1);
+constexpr absl::Duration kMaxHeartbeatInterval = absl::Hours(1);
+// Whether StreamEventsRequest.omit may name `kind` (every kind but the gap and
+// the session's end, which a client must always see).
+bool CanBeOmitted(int kind);
+absl::Status Validate(const v1::StreamEventsRequest& request);
 
 }  // namespace lilac
 

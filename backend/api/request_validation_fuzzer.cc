@@ -54,6 +54,7 @@ constexpr Validator kValidators[] = {
     ParseAndValidate<v1::CancelRequestRequest>,
     ParseAndValidate<v1::FetchFileRequest>,
     ParseAndValidate<v1::SendFileRequest>,
+    ParseAndValidate<v1::StreamEventsRequest>,
 };
 
 }  // namespace

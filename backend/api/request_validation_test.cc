@@ -152,4 +152,31 @@ TEST(RequestValidationTest, FilesHaveSafeNames) {
 }
 
 }  // namespace
+TEST(RequestValidationTest, StreamEventsRequestsAreChecked) {
+  v1::StreamEventsRequest request;
+  EXPECT_THAT(Message(Validate(request)),
+              HasSubstr("name at least one session or set all_sessions"));
+  request.set_all_sessions(true);
+  EXPECT_TRUE(Validate(request).ok());
+  request.add_omit(v1::EVENT_KIND_MESSAGE_SEND_RESULT);
+  EXPECT_TRUE(Validate(request).ok());
+  request.add_omit(v1::EVENT_KIND_GAP);
+  EXPECT_THAT(Message(Validate(request)),
+              HasSubstr("EVENT_KIND_GAP is not an event kind that can be "
+                        "omitted"));
+  request.clear_omit();
+  request.add_omit(static_cast<v1::EventKind>(999));
+  EXPECT_THAT(Message(Validate(request)), HasSubstr("omit: 999"));
+  request.clear_omit();
+  request.mutable_heartbeat_interval()->set_nanos(500000000);
+  EXPECT_THAT(Message(Validate(request)),
+              HasSubstr("heartbeat_interval must be from 1s to 1h"));
+  request.clear_heartbeat_interval();
+  request.add_sessions()->set_session("");
+  EXPECT_THAT(Message(Validate(request)), HasSubstr("sessions[].session"));
+  request.mutable_sessions(0)->set_session("alice");
+  request.mutable_sessions(0)->set_instance_id(std::string(2000, 'a'));
+  EXPECT_THAT(Message(Validate(request)), HasSubstr("instance_id"));
+}
+
 }  // namespace lilac
