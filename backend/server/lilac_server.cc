@@ -53,6 +53,13 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
                              &selected_port);
   }
   builder.RegisterService(server->service_.get());
+  // Reflection v1 beside the plugin's v1alpha, over the same descriptors.
+  server->reflection_v1_ =
+      std::make_unique<ReflectionV1Service>(std::vector<std::string>{
+          v1::LilacService::service_full_name(), "grpc.health.v1.Health",
+          "grpc.reflection.v1.ServerReflection",
+          "grpc.reflection.v1alpha.ServerReflection"});
+  builder.RegisterService(server->reflection_v1_.get());
   // Room for SendFile and avatars; each request's fields are bounded by
   // validation.
   builder.SetMaxReceiveMessageSize(96 << 20);

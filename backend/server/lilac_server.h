@@ -11,6 +11,7 @@
 #include "backend/host/purple_host.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/server/listen_address.h"
+#include "backend/server/reflection_v1.h"
 #include "backend/sessions/session_registry.h"
 #include "grpcpp/server.h"
 
@@ -55,6 +56,7 @@ class LilacServer {
   std::unique_ptr<PurpleHost> host_;
   std::unique_ptr<PurpleSessions> sessions_;  // lives on host_'s loop thread
   std::unique_ptr<LilacService> service_;
+  std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;
 };
 

@@ -8,7 +8,9 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -16,6 +18,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "grpc/reflection/v1/reflection.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "lilac/v1/lilac.grpc.pb.h"
@@ -146,6 +149,80 @@ TEST(LilacdTest, ReportsServingOnTheHealthService) {
   status = health->Check(&by_name_context, request, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+}
+
+TEST(LilacdTest, ServesReflectionV1ToCurrentTools) {
+  using grpc::reflection::v1::ServerReflection;
+  using grpc::reflection::v1::ServerReflectionRequest;
+  using grpc::reflection::v1::ServerReflectionResponse;
+  auto lilacd = LilacdProcess::Start({});
+  ASSERT_TRUE(lilacd.ok()) << lilacd.status();
+  auto reflection = ServerReflection::NewStub((*lilacd)->NewChannel());
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(30));
+  auto stream = reflection->ServerReflectionInfo(&context);
+
+  ServerReflectionRequest list;
+  list.set_list_services("");
+  ServerReflectionResponse listed;
+  ASSERT_TRUE(stream->Write(list) && stream->Read(&listed));
+  std::vector<std::string> services;
+  for (const auto& service : listed.list_services_response().service()) {
+    services.push_back(service.name());
+  }
+  EXPECT_THAT(services, ::testing::Contains("lilac.v1.LilacService"));
+  EXPECT_THAT(services,
+              ::testing::Contains("grpc.reflection.v1.ServerReflection"));
+
+  // The API's file and every file it imports, each once, that rebuild it.
+  ServerReflectionRequest by_symbol;
+  by_symbol.set_file_containing_symbol("lilac.v1.LilacService");
+  ServerReflectionResponse files;
+  ASSERT_TRUE(stream->Write(by_symbol) && stream->Read(&files));
+  ASSERT_TRUE(files.has_file_descriptor_response());
+  google::protobuf::DescriptorPool pool;
+  std::vector<google::protobuf::FileDescriptorProto> protos;
+  std::set<std::string> names;
+  for (const std::string& bytes :
+       files.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto proto;
+    ASSERT_TRUE(proto.ParseFromString(bytes));
+    EXPECT_TRUE(names.insert(proto.name()).second) << proto.name();
+    protos.push_back(proto);
+  }
+  EXPECT_EQ(protos.front().name(), "lilac/v1/lilac.proto");
+  EXPECT_TRUE(names.count("lilac/v1/events.proto"));
+  EXPECT_TRUE(names.count("google/protobuf/duration.proto"));
+  // In any order, as clients take them: build what has its imports built.
+  std::set<std::string> built;
+  for (size_t pass = 0; pass < protos.size() && built.size() < protos.size();
+       ++pass) {
+    for (const auto& proto : protos) {
+      if (built.count(proto.name())) continue;
+      bool ready = true;
+      for (const std::string& dependency : proto.dependency()) {
+        ready &= built.count(dependency) > 0;
+      }
+      if (!ready) continue;
+      ASSERT_NE(pool.BuildFile(proto), nullptr) << proto.name();
+      built.insert(proto.name());
+    }
+  }
+  EXPECT_EQ(built.size(), protos.size());
+  const google::protobuf::ServiceDescriptor* service =
+      pool.FindServiceByName("lilac.v1.LilacService");
+  ASSERT_NE(service, nullptr);
+  EXPECT_NE(service->FindMethodByName("StreamEvents"), nullptr);
+
+  ServerReflectionRequest unknown;
+  unknown.set_file_containing_symbol("lilac.v1.NoSuchThing");
+  ServerReflectionResponse missing;
+  ASSERT_TRUE(stream->Write(unknown) && stream->Read(&missing));
+  EXPECT_EQ(missing.error_response().error_code(),
+            static_cast<int>(grpc::StatusCode::NOT_FOUND));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
 }
 
 TEST(LilacdTest, ExposesTheApiThroughReflection) {
