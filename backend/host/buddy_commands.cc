@@ -139,7 +139,8 @@ absl::StatusOr<v1::UpdateBuddyResponse> PurpleSessions::UpdateBuddy(
   // AIP-134: without a mask, the fields that are set.
   bool change_alias = !request.alias().empty();
   bool change_groups = request.groups_size() > 0;
-  if (request.has_update_mask()) {
+  // An empty mask is no mask (some libraries always send one).
+  if (request.update_mask().paths_size() > 0) {
     change_alias = change_groups = false;
     for (const std::string& path : request.update_mask().paths()) {
       change_alias |= path == "alias";

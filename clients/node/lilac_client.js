@@ -83,7 +83,8 @@ class EventFollower {
             backoff = 100;
             this.instanceId = message.opened.instance_id;
             for (const session of message.opened.reset_sessions) {
-              delete this.cursors[session];
+              // Still followed, from its oldest buffered event.
+              this.cursors[session] = ['0', this.instanceId];
               this.onReset(session);
             }
           } else if (message.heartbeat) {

@@ -671,6 +671,10 @@ void SessionBridge::ChangeBuddy(const pbnetwork::Buddy& buddy) {
                               ", who is not logged in; dropped"));
       return;
     }
+    if (!it->second.connected) {
+      it->second.pending_buddies.emplace_back(buddy, false);
+      return;
+    }
     session = it->second.session;
     auto pending = it->second.authorizations.find(buddy.buddyname());
     if (pending != it->second.authorizations.end()) {
@@ -726,6 +730,10 @@ void SessionBridge::RemoveBuddy(const pbnetwork::Buddy& buddy) {
     if (it == users_.end() || it->second.disconnected) {
       LogWarning(absl::StrCat("BUDDY_REMOVED for ", buddy.username(),
                               ", who is not logged in; dropped"));
+      return;
+    }
+    if (!it->second.connected) {
+      it->second.pending_buddies.emplace_back(buddy, true);
       return;
     }
     session = it->second.session;
@@ -1073,6 +1081,11 @@ void SessionBridge::HandleVCard(const pbnetwork::VCard& vcard) {
                               ", who is not logged in; dropped"));
       return;
     }
+    if (vcard.has_photo() && vcard.buddyname().empty() &&
+        !it->second.connected) {
+      it->second.pending_own_vcard = vcard;  // published once connected
+      return;
+    }
     session = it->second.session;
     if (size_t slash = name.rfind('/');
         slash != std::string::npos &&
@@ -1187,6 +1200,8 @@ void SessionBridge::SendAttention(
 void SessionBridge::ApplyAfterConnect(const std::string& jid) {
   std::optional<v1::SetStatusRequest> status;
   std::vector<pbnetwork::Room> joins;
+  std::vector<std::pair<pbnetwork::Buddy, bool>> buddies;
+  std::optional<pbnetwork::VCard> own_vcard;
   std::string session;
   std::string legacy_name;
   std::string protocol;
@@ -1200,6 +1215,9 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
     protocol = user.protocol;
     status = std::move(user.pending_status);
     user.pending_status.reset();
+    buddies.swap(user.pending_buddies);
+    own_vcard = std::move(user.pending_own_vcard);
+    user.pending_own_vcard.reset();
     for (const std::string& room : user.pending_joins) {
       auto state = user.rooms.find(room);
       if (state == user.rooms.end()) continue;
@@ -1216,6 +1234,14 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
     v1::SetStatusResponse response;
     stub_->SetStatus(Context().get(), *status, &response);
   }
+  for (const auto& [buddy, removal] : buddies) {
+    if (removal) {
+      RemoveBuddy(buddy);
+    } else {
+      ChangeBuddy(buddy);
+    }
+  }
+  if (own_vcard) HandleVCard(*own_vcard);
   if (protocol != "prpl-jabber") {
     // As upstream at sign-on: the rooms arrive as RoomListResult, sent to
     // Spectrum as this user's ROOM_LIST. Not for XMPP, whose room list

@@ -48,6 +48,11 @@ struct UserState {
   // Wanted before CONNECTED; applied on connect.
   std::optional<v1::SetStatusRequest> pending_status;
   std::vector<std::string> pending_joins;  // room strings
+  // Roster changes (second: a removal) and the user's own vCard that came
+  // before CONNECTED: lilacd refuses them until the session is connected, so
+  // they wait here, in order.
+  std::vector<std::pair<pbnetwork::Buddy, bool>> pending_buddies;
+  std::optional<pbnetwork::VCard> pending_own_vcard;
 
   // By room string.
   std::map<std::string, RoomState> rooms;

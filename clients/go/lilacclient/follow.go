@@ -112,7 +112,8 @@ func (f *Follower) Run(ctx context.Context, events chan<- *lilacv1.Event) error 
 				f.mu.Lock()
 				f.instanceID = kind.Opened.InstanceId
 				for _, s := range kind.Opened.ResetSessions {
-					delete(f.cursors, s)
+					// Still followed, from its oldest buffered event.
+					f.cursors[s] = Cursor{0, f.instanceID}
 				}
 				f.mu.Unlock()
 				for _, s := range kind.Opened.ResetSessions {
@@ -127,6 +128,11 @@ func (f *Follower) Run(ctx context.Context, events chan<- *lilacv1.Event) error 
 			case *lilacv1.StreamEventsResponse_Event:
 				f.mu.Lock()
 				f.cursors[kind.Event.Session] = Cursor{kind.Event.Sequence, f.instanceID}
+				if kind.Event.GetSessionEnded() != nil {
+					// Nothing follows; a later stream must not name it.
+					delete(f.cursors, kind.Event.Session)
+					f.Sessions = without(f.Sessions, kind.Event.Session)
+				}
 				f.mu.Unlock()
 				select {
 				case events <- kind.Event:
@@ -149,4 +155,14 @@ func (f *Follower) Run(ctx context.Context, events chan<- *lilacv1.Event) error 
 		}
 	}
 	return ctx.Err()
+}
+
+func without(sessions []string, session string) []string {
+	kept := sessions[:0:0]
+	for _, s := range sessions {
+		if s != session {
+			kept = append(kept, s)
+		}
+	}
+	return kept
 }

@@ -9,6 +9,8 @@
 import argparse
 import sys
 
+import grpc
+
 from lilac.v1 import messages_pb2, sessions_pb2
 from lilac_client import EventFollower, connect
 
@@ -42,9 +44,12 @@ def main():
                   event.connection_changed.message, flush=True)
         elif kind == "message_received" and not event.message_received.flags.sent_by_us_elsewhere:
             received = event.message_received
-            stub.SendMessage(messages_pb2.SendMessageRequest(
-                session=args.session, to=received.peer, text=received.text,
-                client_message_id="echo-%d" % event.sequence))
+            try:
+                stub.SendMessage(messages_pb2.SendMessageRequest(
+                    session=args.session, to=received.peer, text=received.text,
+                    client_message_id="echo-%d" % event.sequence))
+            except grpc.RpcError as error:  # for example disconnected meanwhile
+                print("not echoed:", error.details(), flush=True)
         elif kind == "session_ended":
             return 0
     return 0

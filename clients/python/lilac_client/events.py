@@ -83,7 +83,8 @@ class EventFollower:
                         self.instance_id = message.opened.instance_id
                         for session in message.opened.reset_sessions:
                             self.resets += 1
-                            self._cursors.pop(session, None)
+                            # Still followed, from its oldest buffered event.
+                            self._cursors[session] = (0, self.instance_id)
                             if self._on_reset is not None:
                                 self._on_reset(session)
                     elif kind == "heartbeat":
