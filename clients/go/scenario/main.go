@@ -81,11 +81,13 @@ func main() {
 	events := make(chan *lilacv1.Event, 1024)
 	followCtx, stopFollowing := context.WithCancel(ctx)
 	go follower.Run(followCtx, events)
-	for _, user := range []string{"alice", "bob"} {
-		user := user
-		next(events, user+" connected", func(e *lilacv1.Event) bool {
-			return e.Session == user && e.GetConnectionChanged().GetState() == lilacv1.ConnectionState_CONNECTION_STATE_CONNECTED
+	// Both at once: either may sign on first, and next drops what it skips.
+	waiting := map[string]bool{"alice": true, "bob": true}
+	for len(waiting) > 0 {
+		e := next(events, "alice and bob connected", func(e *lilacv1.Event) bool {
+			return waiting[e.Session] && e.GetConnectionChanged().GetState() == lilacv1.ConnectionState_CONNECTION_STATE_CONNECTED
 		})
+		delete(waiting, e.Session)
 	}
 	check(len(follower.InstanceID()) == 32, "the stream named this lilacd run")
 
