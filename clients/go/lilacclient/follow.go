@@ -126,6 +126,12 @@ func (f *Follower) Run(ctx context.Context, events chan<- *lilacv1.Event) error 
 				f.lastHeartbeat = time.Now()
 				f.mu.Unlock()
 			case *lilacv1.StreamEventsResponse_Event:
+				// The cursor moves only past what was delivered.
+				select {
+				case events <- kind.Event:
+				case <-ctx.Done():
+					return ctx.Err()
+				}
 				f.mu.Lock()
 				f.cursors[kind.Event.Session] = Cursor{kind.Event.Sequence, f.instanceID}
 				if kind.Event.GetSessionEnded() != nil {
@@ -134,11 +140,6 @@ func (f *Follower) Run(ctx context.Context, events chan<- *lilacv1.Event) error 
 					f.Sessions = without(f.Sessions, kind.Event.Session)
 				}
 				f.mu.Unlock()
-				select {
-				case events <- kind.Event:
-				case <-ctx.Done():
-					return ctx.Err()
-				}
 			}
 		}
 		switch status.Code(err) {

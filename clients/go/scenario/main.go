@@ -125,12 +125,11 @@ func main() {
 	})
 	check(heard.GetChatMessageReceived().SenderNickname == "alice", "from alice's nickname")
 
-	// Resume: stop following, let something happen, follow again from the cursors.
+	// Resume: stop following, send something meanwhile, follow again from the cursors.
 	stopFollowing()
 	cursors := follower.Cursors()
 	_, err = client.SendMessage(ctx, &lilacv1.SendMessageRequest{Session: "bob", To: jid("alice"), Text: "while away"})
 	must(err, "SendMessage while away")
-	time.Sleep(time.Second)
 	resumed := lilacclient.NewFollower(client, nil, map[string]lilacclient.Cursor{"alice": cursors["alice"]})
 	again := make(chan *lilacv1.Event, 1024)
 	go resumed.Run(ctx, again)

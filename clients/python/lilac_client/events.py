@@ -26,14 +26,14 @@ class EventFollower:
     the cursor explicitly: `resets` then counts it and `on_reset(session)` is called before
     that session's events start again from its oldest buffered one. Heartbeats keep idle
     streams alive through proxies; they are not events and are not yielded (see
-    `last_heartbeat`).
+    `last_heartbeat`; `on_heartbeat(time)` is called for each).
 
     Give `cursors` ({session: (after_sequence, instance_id)}) to resume from where an earlier
     follower stopped (see `cursors()`).
     """
 
     def __init__(self, stub, sessions=(), all_sessions=False, omit=(),
-                 heartbeat_seconds=30, cursors=None, on_reset=None,
+                 heartbeat_seconds=30, cursors=None, on_reset=None, on_heartbeat=None,
                  max_backoff_seconds=30, timeout=None):
         if not sessions and not all_sessions and not cursors:
             raise ValueError("name sessions, give cursors or set all_sessions")
@@ -44,6 +44,7 @@ class EventFollower:
         self._heartbeat = heartbeat_seconds
         self._cursors = dict(cursors or {})
         self._on_reset = on_reset
+        self._on_heartbeat = on_heartbeat
         self._max_backoff = max_backoff_seconds
         self._timeout = timeout
         self._call = None
@@ -89,6 +90,8 @@ class EventFollower:
                                 self._on_reset(session)
                     elif kind == "heartbeat":
                         self.last_heartbeat = message.heartbeat.time.ToDatetime()
+                        if self._on_heartbeat is not None:
+                            self._on_heartbeat(self.last_heartbeat)
                     elif kind == "event":
                         event = message.event
                         self._cursors[event.session] = (event.sequence, self.instance_id)

@@ -131,12 +131,11 @@ def main():
                         "bob hears alice in the room")
     check(heard.chat_message_received.sender_nickname == "alice", "from alice's nickname")
 
-    # Resume: stop following, let something happen, follow again from the cursors.
+    # Resume: stop following, send something meanwhile, follow again from the cursors.
     cursors = events.follower.cursors()
     events.stop()
     stub.SendMessage(messages_pb2.SendMessageRequest(
         session="bob", to=jid("alice"), text="while you were away"), timeout=TIMEOUT)
-    time.sleep(1)
     resumed = Events(stub, [], cursors={"alice": cursors["alice"]})
     first = resumed.next(lambda e: True, "the first event after resuming")
     check(first.sequence == cursors["alice"][0] + 1, "resumed right after the last event seen")
@@ -157,11 +156,9 @@ def main():
     stale.stop()
 
     # Heartbeats when idle; they are not events.
-    idle = Events(stub, ["bob"], heartbeat_seconds=1)
-    deadline = time.monotonic() + TIMEOUT
-    while idle.follower.last_heartbeat is None and time.monotonic() < deadline:
-        time.sleep(0.1)
-    check(idle.follower.last_heartbeat is not None, "an idle stream gets heartbeats")
+    beat = threading.Event()
+    idle = Events(stub, ["bob"], heartbeat_seconds=1, on_heartbeat=lambda _: beat.set())
+    check(beat.wait(TIMEOUT), "an idle stream gets heartbeats")
     idle.stop()
 
     for user in ("alice", "bob"):
