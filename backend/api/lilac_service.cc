@@ -6,6 +6,7 @@
 #include "backend/api/event_stream.h"
 #include "backend/host/plugin_catalog.h"
 #include "backend/host/protocol_catalog.h"
+#include "common/proto/duration.h"
 #include "google/protobuf/descriptor.h"
 
 namespace lilac {
@@ -39,7 +40,8 @@ LilacService::LilacService(PurpleHost* host, PurpleSessions* sessions,
   Serve("SendChatMessage", &LilacService::OnSendChatMessage);
   Serve("SetChatSubject", &LilacService::OnSetChatSubject);
   Serve("AnswerChatInvitation", &LilacService::OnAnswerChatInvitation);
-  Serve("ListRooms", &LilacService::OnListRooms);
+  Serve("ListChats", &LilacService::OnListChats);
+  Serve("GetCapabilities", &LilacService::OnGetCapabilities);
   Serve("SetProfile", &LilacService::OnSetProfile);
   Serve("AnswerRequest", &LilacService::OnAnswerRequest);
   Serve("CancelRequest", &LilacService::OnCancelRequest);
@@ -327,14 +329,13 @@ void LilacService::OnSendChatMessage(const v1::SendChatMessageRequest& request,
 
 void LilacService::OnSetChatSubject(const v1::SetChatSubjectRequest& request,
                                     Reply<v1::SetChatSubjectResponse> reply) {
-  RunOnLoop(
-      request, reply,
-      [this](const lilac::OnLoop& loop, const v1::SetChatSubjectRequest& r)
-          -> absl::StatusOr<v1::SetChatSubjectResponse> {
-        absl::Status status = sessions_->SetChatSubject(loop, r);
-        if (!status.ok()) return status;
-        return v1::SetChatSubjectResponse();
-      });
+  if (absl::Status valid = Validate(request); !valid.ok()) return reply(valid);
+  const absl::Duration timeout = request.has_timeout()
+                                     ? FromProtoDuration(request.timeout())
+                                     : kDefaultSubjectTimeout;
+  host_->Post([this, request, reply, timeout](const lilac::OnLoop& loop) {
+    sessions_->SetChatSubject(loop, request, timeout, reply);
+  });
 }
 
 void LilacService::OnAnswerChatInvitation(
@@ -350,15 +351,24 @@ void LilacService::OnAnswerChatInvitation(
             });
 }
 
-void LilacService::OnListRooms(const v1::ListRoomsRequest& request,
-                               Reply<v1::ListRoomsResponse> reply) {
-  RunOnLoop(request, reply,
-            [this](const lilac::OnLoop& loop, const v1::ListRoomsRequest& r)
-                -> absl::StatusOr<v1::ListRoomsResponse> {
-              absl::Status status = sessions_->ListRooms(loop, r);
-              if (!status.ok()) return status;
-              return v1::ListRoomsResponse();
-            });
+void LilacService::OnListChats(const v1::ListChatsRequest& request,
+                               Reply<v1::ListChatsResponse> reply) {
+  if (absl::Status valid = Validate(request); !valid.ok()) return reply(valid);
+  const absl::Duration timeout = request.has_timeout()
+                                     ? FromProtoDuration(request.timeout())
+                                     : kDefaultChatListTimeout;
+  host_->Post([this, request, reply, timeout](const lilac::OnLoop& loop) {
+    sessions_->ListChats(loop, request, timeout, reply);
+  });
+}
+
+void LilacService::OnGetCapabilities(const v1::GetCapabilitiesRequest& request,
+                                     Reply<v1::GetCapabilitiesResponse> reply) {
+  RunOnLoop(
+      request, reply,
+      [this](const lilac::OnLoop& loop, const v1::GetCapabilitiesRequest& r) {
+        return sessions_->GetCapabilities(loop, r);
+      });
 }
 
 void LilacService::OnSetProfile(const v1::SetProfileRequest& request,

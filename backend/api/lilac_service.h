@@ -120,8 +120,10 @@ class LilacService final : public v1::LilacService::CallbackService {
                         Reply<v1::SetChatSubjectResponse> reply);
   void OnAnswerChatInvitation(const v1::AnswerChatInvitationRequest& request,
                               Reply<v1::AnswerChatInvitationResponse> reply);
-  void OnListRooms(const v1::ListRoomsRequest& request,
-                   Reply<v1::ListRoomsResponse> reply);
+  void OnListChats(const v1::ListChatsRequest& request,
+                   Reply<v1::ListChatsResponse> reply);
+  void OnGetCapabilities(const v1::GetCapabilitiesRequest& request,
+                         Reply<v1::GetCapabilitiesResponse> reply);
   void OnSetProfile(const v1::SetProfileRequest& request,
                     Reply<v1::SetProfileResponse> reply);
   void OnAnswerRequest(const v1::AnswerRequestRequest& request,

@@ -55,6 +55,16 @@ absl::Status Session(const std::string& session) {
   return Name("session", session);
 }
 
+// A name-like field that may be empty.
+absl::Status OptionalName(const char* field, const std::string& value) {
+  return value.empty() ? absl::OkStatus() : Name(field, value);
+}
+
+absl::Status WaitTimeout(const google::protobuf::Duration& timeout) {
+  return CheckProtoDuration("timeout", timeout, kMinWaitTimeout,
+                            kMaxWaitTimeout);
+}
+
 }  // namespace
 
 absl::Status Validate(const v1::LoginRequest& r) {
@@ -217,7 +227,7 @@ absl::Status Validate(const v1::ListChatFieldsRequest& r) {
 }
 absl::Status Validate(const v1::JoinChatRequest& r) {
   absl::Status status =
-      All({Session(r.session()), Name("room", r.room()),
+      All({Session(r.session()), Name("chat", r.chat()),
            Text("nickname", r.nickname()), Text("password", r.password())});
   if (!status.ok()) return status;
   for (const auto& [key, value] : r.fields()) {
@@ -230,10 +240,10 @@ absl::Status Validate(const v1::JoinChatRequest& r) {
   return absl::OkStatus();
 }
 absl::Status Validate(const v1::LeaveChatRequest& r) {
-  return All({Session(r.session()), Name("room", r.room())});
+  return All({Session(r.session()), Name("chat", r.chat())});
 }
 absl::Status Validate(const v1::SendChatMessageRequest& r) {
-  absl::Status status = All({Session(r.session()), Name("room", r.room()),
+  absl::Status status = All({Session(r.session()), Name("chat", r.chat()),
                              Text("text", r.text()), Text("html", r.html()),
                              Text("client_message_id", r.client_message_id())});
   if (!status.ok()) return status;
@@ -243,17 +253,22 @@ absl::Status Validate(const v1::SendChatMessageRequest& r) {
   return absl::OkStatus();
 }
 absl::Status Validate(const v1::SetChatSubjectRequest& r) {
-  return All({Session(r.session()), Name("room", r.room()),
-              Text("subject", r.subject())});
+  return All({Session(r.session()), Name("chat", r.chat()),
+              Text("subject", r.subject()), WaitTimeout(r.timeout())});
 }
 absl::Status Validate(const v1::AnswerChatInvitationRequest& r) {
   return All({Session(r.session()), Id("invitation_id", r.invitation_id())});
 }
-absl::Status Validate(const v1::ListRoomsRequest& r) {
-  return Session(r.session());
+absl::Status Validate(const v1::ListChatsRequest& r) {
+  return All({Session(r.session()), OptionalName("server", r.server()),
+              WaitTimeout(r.timeout())});
+}
+absl::Status Validate(const v1::GetCapabilitiesRequest& r) {
+  return All({Session(r.session()), OptionalName("chat", r.chat())});
 }
 absl::Status Validate(const v1::GetUserInfoRequest& r) {
-  return All({Session(r.session()), Name("name", r.name())});
+  return All({Session(r.session()), Name("name", r.name()),
+              OptionalName("chat", r.chat())});
 }
 absl::Status Validate(const v1::SetProfileRequest& r) {
   if (!r.has_nickname() && !r.has_avatar()) {

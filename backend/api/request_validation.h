@@ -6,6 +6,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "backend/host/api_limits.h"
 #include "lilac/v1/lilac.pb.h"
 
 namespace lilac {
@@ -14,9 +15,7 @@ namespace lilac {
 // present, sizes within bounds, enums set. Everything else (does the session
 // exist, is the buddy known) is checked by the host. Errors are
 // INVALID_ARGUMENT and name the field.
-constexpr size_t kMaxNameBytes = 1024;
-constexpr size_t kMaxMessageBytes = 1 << 20;
-constexpr size_t kMaxFileBytes = 64 << 20;
+// Sizes: see api_limits.h.
 // LoginRequest.connect_timeout; absent or zero is the host's default.
 constexpr absl::Duration kMaxConnectTimeout = absl::Hours(1);
 // ReconnectPolicy's delays; absent or zero are the defaults.
@@ -24,6 +23,12 @@ constexpr absl::Duration kMinReconnectDelay = absl::Milliseconds(100);
 constexpr absl::Duration kMaxReconnectDelay = absl::Hours(1);
 // LoginRequest.saved_settings: how many, and the largest string value.
 constexpr int kMaxSavedSettings = 256;
+// SetChatSubjectRequest.timeout and ListChatsRequest.timeout: bounds and
+// defaults.
+constexpr absl::Duration kMinWaitTimeout = absl::Seconds(1);
+constexpr absl::Duration kMaxWaitTimeout = absl::Minutes(5);
+constexpr absl::Duration kDefaultSubjectTimeout = absl::Seconds(10);
+constexpr absl::Duration kDefaultChatListTimeout = absl::Seconds(30);
 constexpr size_t kMaxSavedSettingBytes = 64 << 10;
 
 absl::Status Validate(const v1::LoginRequest& request);
@@ -48,7 +53,8 @@ absl::Status Validate(const v1::LeaveChatRequest& request);
 absl::Status Validate(const v1::SendChatMessageRequest& request);
 absl::Status Validate(const v1::SetChatSubjectRequest& request);
 absl::Status Validate(const v1::AnswerChatInvitationRequest& request);
-absl::Status Validate(const v1::ListRoomsRequest& request);
+absl::Status Validate(const v1::ListChatsRequest& request);
+absl::Status Validate(const v1::GetCapabilitiesRequest& request);
 absl::Status Validate(const v1::GetUserInfoRequest& request);
 absl::Status Validate(const v1::SetProfileRequest& request);
 absl::Status Validate(const v1::AnswerRequestRequest& request);

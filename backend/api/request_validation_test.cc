@@ -44,6 +44,43 @@ TEST(RequestValidationTest, LoginConnectTimeoutIsBounded) {
   EXPECT_FALSE(Validate(login).ok());
 }
 
+TEST(RequestValidationTest, ChatWaitsAreBoundedAndServersAreNames) {
+  v1::SetChatSubjectRequest subject;
+  subject.set_session("alice");
+  subject.set_chat("#lilac");
+  EXPECT_TRUE(Validate(subject).ok());  // no timeout: the default
+  subject.mutable_timeout()->set_seconds(301);
+  EXPECT_THAT(Message(Validate(subject)),
+              HasSubstr("timeout must be from 1s to 5m"));
+  subject.mutable_timeout()->set_seconds(300);
+  EXPECT_TRUE(Validate(subject).ok());
+
+  v1::ListChatsRequest list;
+  list.set_session("alice");
+  EXPECT_TRUE(Validate(list).ok());  // no server: the plugin's suggestion
+  list.set_server("conference.example.org");
+  EXPECT_TRUE(Validate(list).ok());
+  list.set_server("conference\nexample");
+  EXPECT_THAT(Message(Validate(list)), HasSubstr("server contains a control"));
+  list.set_server("conference.example.org");
+  list.mutable_timeout()->set_nanos(500000000);
+  EXPECT_EQ(Validate(list).code(), absl::StatusCode::kInvalidArgument);
+
+  v1::GetCapabilitiesRequest capabilities;
+  EXPECT_THAT(Message(Validate(capabilities)),
+              HasSubstr("session is required"));
+  capabilities.set_session("alice");
+  EXPECT_TRUE(Validate(capabilities).ok());
+  capabilities.set_chat(std::string(kMaxNameBytes + 1, 'x'));
+  EXPECT_THAT(Message(Validate(capabilities)), HasSubstr("chat is longer"));
+
+  v1::GetUserInfoRequest info;
+  info.set_session("alice");
+  info.set_name("bob");
+  info.set_chat("#lilac\x7f");
+  EXPECT_THAT(Message(Validate(info)), HasSubstr("chat contains a control"));
+}
+
 TEST(RequestValidationTest, ReconnectDelaysAreBounded) {
   v1::LoginRequest login;
   login.set_session("alice");

@@ -1,10 +1,16 @@
 // PurpleSessions: group chat commands.
 #include <cstring>
+#include <memory>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "backend/host/api_limits.h"
 #include "backend/host/c_string.h"
+#include "backend/host/capabilities.h"
+#include "backend/host/chat_list.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/contact_names.h"
 #include "backend/host/failures.h"
@@ -19,11 +25,8 @@ namespace {
 // The account's protocol, if it has group chats.
 absl::StatusOr<PurplePluginProtocolInfo*> ChatProtocolOf(
     PurpleAccount* account) {
-  PurplePlugin* plugin =
-      purple_find_prpl(purple_account_get_protocol_id(account));
-  PurplePluginProtocolInfo* info =
-      plugin ? PURPLE_PLUGIN_PROTOCOL_INFO(plugin) : nullptr;
-  if (info == nullptr || info->join_chat == nullptr) {
+  PurplePluginProtocolInfo* info = ProtocolInfoOf(account);
+  if (!HasChats(info)) {
     return absl::FailedPreconditionError(absl::StrCat(
         purple_account_get_protocol_id(account), " has no group chats"));
   }
@@ -103,7 +106,7 @@ absl::StatusOr<v1::ListChatFieldsResponse> PurpleSessions::ListChatFields(
     }
   }
   if (defaults != nullptr) g_hash_table_destroy(defaults);
-  response.set_room_field(FirstPresent(fields, kRoomKeys));
+  response.set_chat_field(FirstPresent(fields, kRoomKeys));
   response.set_nickname_field(FirstPresent(fields, kNicknameKeys));
   response.set_password_field(FirstPresent(fields, kPasswordKeys));
   return response;
@@ -124,7 +127,7 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
   // itself).
   std::map<std::string, std::string> components;
   if (gc != nullptr && info->chat_info_defaults != nullptr) {
-    GHashTable* defaults = info->chat_info_defaults(gc, request.room().c_str());
+    GHashTable* defaults = info->chat_info_defaults(gc, request.chat().c_str());
     GHashTableIter iter;
     gpointer key, value;
     g_hash_table_iter_init(&iter, defaults);
@@ -139,8 +142,8 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
   const std::string room_key = FirstPresent(fields, kRoomKeys);
   const bool room_split = components.count(room_key) > 0 &&
                           !components[room_key].empty() &&
-                          components[room_key] != request.room();
-  if (!room_key.empty() && !room_split) components[room_key] = request.room();
+                          components[room_key] != request.chat();
+  if (!room_key.empty() && !room_split) components[room_key] = request.chat();
   if (const std::string key = FirstPresent(fields, kNicknameKeys);
       !key.empty() && !request.nickname().empty()) {
     components[key] = request.nickname();
@@ -169,7 +172,7 @@ absl::Status PurpleSessions::JoinChat(const OnLoop&,
     }
   }
 
-  JoinedRoom& room = (*session)->rooms[request.room()];
+  JoinedRoom& room = (*session)->rooms[request.chat()];
   room.components = components;
   room.leaving = false;
   if (gc == nullptr || !(*session)->connected()) {
@@ -191,11 +194,11 @@ absl::Status PurpleSessions::LeaveChat(const OnLoop&,
                                        const v1::LeaveChatRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
-  auto known = (*session)->rooms.find(request.room());
-  PurpleConversation* conv = FindChat(*session, request.room());
+  auto known = (*session)->rooms.find(request.chat());
+  PurpleConversation* conv = FindChat(*session, request.chat());
   if (known == (*session)->rooms.end() && conv == nullptr) {
     return absl::NotFoundError(absl::StrCat(
-        "session ", request.session(), " is not in room ", request.room()));
+        "session ", request.session(), " is not in room ", request.chat()));
   }
   if (known != (*session)->rooms.end()) known->second.leaving = true;
   if (conv != nullptr && !purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
@@ -208,7 +211,7 @@ absl::Status PurpleSessions::LeaveChat(const OnLoop&,
   // the room is still known as being left: ChatLeft says we asked.
   if (conv != nullptr) purple_conversation_destroy(conv);
   // Not joined (yet): nothing to tell the network.
-  (*session)->rooms.erase(request.room());
+  (*session)->rooms.erase(request.chat());
   return absl::OkStatus();
 }
 
@@ -217,10 +220,10 @@ absl::StatusOr<v1::SendChatMessageResponse> PurpleSessions::SendChatMessage(
   // Not connected comes first: a disconnect also leaves every chat.
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
-  PurpleConversation* conv = FindChat(*session, request.room());
+  PurpleConversation* conv = FindChat(*session, request.chat());
   if (conv == nullptr || purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
     return absl::NotFoundError(absl::StrCat(
-        "session ", request.session(), " is not in room ", request.room()));
+        "session ", request.session(), " is not in room ", request.chat()));
   }
   if (!request.private_to().empty()) {
     // Private messages to a member go through the protocol's name for them.
@@ -264,31 +267,106 @@ absl::StatusOr<v1::SendChatMessageResponse> PurpleSessions::SendChatMessage(
   response.set_client_message_id(request.client_message_id());
   response.set_accepted(result >= 0);
   if (result < 0) *response.mutable_failure() = FailureFromErrno(-result);
-  EmitSendResult(*session, request.room(), response.client_message_id(),
+  EmitSendResult(*session, request.chat(), response.client_message_id(),
                  response.accepted(),
                  response.has_failure() ? &response.failure() : nullptr);
   return response;
 }
 
-absl::Status PurpleSessions::SetChatSubject(
-    const OnLoop&, const v1::SetChatSubjectRequest& request) {
+gboolean SubjectTimeout(gpointer data) {
+  auto* pending = static_cast<PurpleSessions::PendingSubject*>(data);
+  PurpleSessions* self = PurpleSessions::Get();
+  for (auto it = self->subject_waits_.begin(); it != self->subject_waits_.end();
+       ++it) {
+    if (it->get() != pending) continue;
+    std::unique_ptr<PurpleSessions::PendingSubject> owned = std::move(*it);
+    self->subject_waits_.erase(it);
+    v1::SetChatSubjectResponse response;
+    response.mutable_failure()->set_code(v1::FAILURE_CODE_TIMED_OUT);
+    response.mutable_failure()->set_message(absl::StrCat(
+        "the network reported no new subject for ", owned->chat, " within ",
+        absl::FormatDuration(owned->wait),
+        ": it may have refused the change (most networks let only moderators "
+        "set the subject)"));
+    owned->done(response);
+    break;
+  }
+  return G_SOURCE_REMOVE;
+}
+
+void PurpleSessions::SetChatSubject(
+    const OnLoop&, const v1::SetChatSubjectRequest& request,
+    absl::Duration timeout,
+    std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
-  if (!session.ok()) return session.status();
-  PurpleConversation* conv = FindChat(*session, request.room());
+  if (!session.ok()) return done(session.status());
+  PurpleConversation* conv = FindChat(*session, request.chat());
   if (conv == nullptr) {
-    return absl::NotFoundError(absl::StrCat(
-        "session ", request.session(), " is not in room ", request.room()));
+    return done(absl::NotFoundError(absl::StrCat(
+        "session ", request.session(), " is not in chat ", request.chat())));
   }
   PurpleConnection* gc = purple_conversation_get_gc(conv);
   PurplePluginProtocolInfo* info =
       PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
-  if (info == nullptr || info->set_chat_topic == nullptr) {
-    return absl::FailedPreconditionError(
-        "this protocol cannot set a room's subject");
+  if (!CanSetChatSubject(info)) {
+    return done(absl::FailedPreconditionError(
+        "this protocol cannot set a chat's subject"));
   }
+  auto pending = std::make_unique<PendingSubject>();
+  pending->session = request.session();
+  pending->chat = request.chat();
+  pending->wait = timeout;
+  pending->done = std::move(done);
+  pending->timeout =
+      g_timeout_add(static_cast<guint>(absl::ToInt64Milliseconds(timeout)),
+                    SubjectTimeout, pending.get());
+  subject_waits_.push_back(std::move(pending));
+  // Waits from before the call: plugins that report the change at once (IRC
+  // echoes nothing until the server does; the fake network answers inside
+  // the call) are answered by OnChatSubjectChanged.
   info->set_chat_topic(gc, purple_conv_chat_get_id(PURPLE_CONV_CHAT(conv)),
                        request.subject().c_str());
-  return absl::OkStatus();
+}
+
+void PurpleSessions::OnChatSubjectChanged(LoopSession* session,
+                                          const std::string& chat,
+                                          const std::string& subject) {
+  std::vector<std::unique_ptr<PendingSubject>> answered;
+  for (auto it = subject_waits_.begin(); it != subject_waits_.end();) {
+    if ((*it)->session == session->key && (*it)->chat == chat) {
+      answered.push_back(std::move(*it));
+      it = subject_waits_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (std::unique_ptr<PendingSubject>& pending : answered) {
+    g_source_remove(pending->timeout);
+    v1::SetChatSubjectResponse response;
+    response.set_subject(subject);
+    pending->done(response);
+  }
+}
+
+void PurpleSessions::FailSubjectWaits(const std::string& session,
+                                      v1::FailureCode code,
+                                      const std::string& why) {
+  std::vector<std::unique_ptr<PendingSubject>> failed;
+  for (auto it = subject_waits_.begin(); it != subject_waits_.end();) {
+    if ((*it)->session == session) {
+      failed.push_back(std::move(*it));
+      it = subject_waits_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  for (std::unique_ptr<PendingSubject>& pending : failed) {
+    g_source_remove(pending->timeout);
+    v1::SetChatSubjectResponse response;
+    response.mutable_failure()->set_code(code);
+    response.mutable_failure()->set_message(why);
+    pending->done(response);
+  }
 }
 
 absl::Status PurpleSessions::AnswerChatInvitation(
@@ -308,22 +386,41 @@ absl::Status PurpleSessions::AnswerChatInvitation(
   return requests_->Answer(*session, answer);
 }
 
-absl::Status PurpleSessions::ListRooms(const OnLoop&,
-                                       const v1::ListRoomsRequest& request) {
+void PurpleSessions::ListChats(
+    const OnLoop&, const v1::ListChatsRequest& request, absl::Duration timeout,
+    std::function<void(absl::StatusOr<v1::ListChatsResponse>)> done) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
-  if (!session.ok()) return session.status();
+  if (!session.ok()) return done(session.status());
   PurpleConnection* gc = purple_account_get_connection((*session)->account);
   PurplePluginProtocolInfo* info =
       PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
-  if (info == nullptr || info->roomlist_get_list == nullptr) {
-    return absl::FailedPreconditionError("this protocol has no room list");
+  if (!HasChatList(info)) {
+    return done(
+        absl::FailedPreconditionError("this protocol has no chat list"));
   }
-  // The room list UI ops report the rooms and release the list when it is
-  // complete.
-  if (purple_roomlist_get_list(gc) == nullptr) {
-    return absl::UnavailableError("the protocol could not start a room list");
+  ListChatsOf(gc, request.server(), timeout, std::move(done));
+}
+
+absl::StatusOr<v1::GetCapabilitiesResponse> PurpleSessions::GetCapabilities(
+    const OnLoop&, const v1::GetCapabilitiesRequest& request) {
+  absl::StatusOr<LoopSession*> session = Find(request.session());
+  if (!session.ok()) return session.status();
+  v1::GetCapabilitiesResponse response;
+  if (!request.chat().empty()) {
+    PurpleConversation* conv = FindChat(*session, request.chat());
+    if (conv == nullptr || purple_conv_chat_has_left(PURPLE_CONV_CHAT(conv))) {
+      return absl::NotFoundError(absl::StrCat(
+          "session ", request.session(), " is not in chat ", request.chat()));
+    }
+    *response.mutable_chat() = DescribeChatCapabilities(conv, request.chat());
   }
-  return absl::OkStatus();
+  TransferLimits limits;
+  limits.max_send_file_size = kMaxFileBytes;
+  limits.max_receive_file_size = options_.max_file_size;
+  limits.max_message_size = kMaxMessageBytes;
+  *response.mutable_session() = DescribeCapabilities(
+      (*session)->account, (*session)->connected(), limits);
+  return response;
 }
 
 }  // namespace lilac

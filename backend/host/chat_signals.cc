@@ -45,7 +45,7 @@ gboolean AnnounceJoin(gpointer data) {
   PurpleConvChat* chat = PURPLE_CONV_CHAT(conv);
   v1::Event event;
   v1::ChatJoined* joined = event.mutable_chat_joined();
-  joined->set_room(room);
+  joined->set_chat(room);
   joined->set_nickname(OrEmpty(purple_conv_chat_get_nick(chat)));
   joined->set_subject(OrEmpty(purple_conv_chat_get_topic(chat)));
   if (auto* setter = static_cast<char*>(
@@ -84,7 +84,7 @@ void ChatLeft(PurpleConversation* conv) {
   const bool asked = known != session->rooms.end() && known->second.leaving;
   if (known != session->rooms.end()) session->rooms.erase(known);
   v1::Event event;
-  event.mutable_chat_left()->set_room(room);
+  event.mutable_chat_left()->set_chat(room);
   event.mutable_chat_left()->set_kicked(!asked);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
@@ -120,7 +120,7 @@ void ChatJoinFailed(PurpleConnection* gc, GHashTable* components) {
   session->rooms.erase(room);
   v1::Event event;
   v1::ChatJoinFailed* failed = event.mutable_chat_join_failed();
-  failed->set_room(room);
+  failed->set_chat(room);
   failed->set_error(v1::CHAT_JOIN_ERROR_OTHER);
   PurpleSessions::Get()->EmitJoinFailure(session, std::move(event));
 }
@@ -138,10 +138,13 @@ void ChatTopicChanged(PurpleConversation* conv, const char* who,
   }
   v1::Event event;
   v1::ChatSubjectChanged* changed = event.mutable_chat_subject_changed();
-  changed->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  const std::string chat =
+      RoomKeyOf(session, purple_conversation_get_name(conv));
+  changed->set_chat(chat);
   changed->set_subject(OrEmpty(topic));
   changed->set_set_by(OrEmpty(who));
   PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get()->OnChatSubjectChanged(session, chat, OrEmpty(topic));
 }
 
 void ChatBuddyLeft(PurpleConversation* conv, const char* name,
@@ -150,7 +153,7 @@ void ChatBuddyLeft(PurpleConversation* conv, const char* name,
   if (session == nullptr) return;
   v1::Event event;
   v1::ParticipantLeft* left = event.mutable_participant_left();
-  left->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  left->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   left->set_nickname(OrEmpty(name));
   left->set_reason(OrEmpty(reason));
   PurpleSessions::Get()->Emit(session, std::move(event));
@@ -163,7 +166,7 @@ void ChatBuddyFlags(PurpleConversation* conv, const char* name,
   v1::Event event;
   v1::ParticipantRoleChanged* changed =
       event.mutable_participant_role_changed();
-  changed->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  changed->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   changed->set_nickname(OrEmpty(name));
   *changed->mutable_role() = ToRole(flags);
   PurpleSessions::Get()->Emit(session, std::move(event));
@@ -176,7 +179,7 @@ gint ChatInvited(PurpleAccount* account, const char* inviter, const char* chat,
   LoopSession* session = PurpleSessions::SessionOf(account);
   if (session == nullptr) return 0;
   v1::ChatInvitation invitation;
-  invitation.set_room(OrEmpty(chat));
+  invitation.set_chat(OrEmpty(chat));
   invitation.set_sender(OrEmpty(inviter));
   invitation.set_message(OrEmpty(message));
   session->opening_invitation = invitation;

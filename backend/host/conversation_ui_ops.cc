@@ -62,7 +62,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
   if (!(flags & PURPLE_MESSAGE_SEND) &&
       SplitRoomMember(session, partner, &room, &nickname)) {
     v1::ChatMessageReceived* received = event.mutable_chat_message_received();
-    received->set_room(room);
+    received->set_chat(room);
     received->set_sender_nickname(nickname);
     received->set_text(text);
     received->set_html(OrEmpty(message));
@@ -123,7 +123,7 @@ void WriteChat(PurpleConversation* conv, const char* who, const char* message,
   std::string client_message_id;
   const bool ours =
       IsOurOwnSend(session, conv, true, text, flags, &client_message_id);
-  received->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  received->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   received->set_sender_nickname(OrEmpty(who));
   received->set_text(text);
   received->set_html(OrEmpty(message));
@@ -167,7 +167,7 @@ void ChatAddUsers(PurpleConversation* conv, GList* buddies, gboolean) {
   PurpleConvChat* chat = PURPLE_CONV_CHAT(conv);
   v1::Event event;
   v1::ParticipantsJoined* joined = event.mutable_participants_joined();
-  joined->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  joined->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   for (GList* item = buddies; item; item = item->next) {
     *joined->add_participants() = DescribeParticipant(
         chat, static_cast<PurpleConvChatBuddy*>(item->data));
@@ -181,7 +181,7 @@ void ChatRenameUser(PurpleConversation* conv, const char* old_name,
   if (session == nullptr || IsAnnouncingJoin(conv)) return;
   v1::Event event;
   v1::ParticipantRenamed* renamed = event.mutable_participant_renamed();
-  renamed->set_room(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  renamed->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   renamed->set_old_nickname(OrEmpty(old_name));
   renamed->set_new_nickname(OrEmpty(new_name));
   renamed->set_is_self(purple_strequal(

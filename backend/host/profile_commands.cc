@@ -50,12 +50,12 @@ void PurpleSessions::GetUserInfo(
         absl::FailedPreconditionError("this protocol cannot fetch user info"));
   }
   std::string who = request.name();
-  if (!request.room().empty()) {
+  if (!request.chat().empty()) {
     // A room participant: the protocol knows their real name.
-    PurpleConversation* conv = FindChat(*session, request.room());
+    PurpleConversation* conv = FindChat(*session, request.chat());
     if (conv == nullptr) {
       return done(absl::NotFoundError(absl::StrCat(
-          "session ", request.session(), " is not in room ", request.room())));
+          "session ", request.session(), " is not in room ", request.chat())));
     }
     if (info->get_cb_info != nullptr) {
       auto pending = std::make_unique<PendingUserInfo>();

@@ -10,6 +10,7 @@
 #include "backend/host/account_option_mapping.h"
 #include "backend/host/account_settings_watch.h"
 #include "backend/host/c_string.h"
+#include "backend/host/capabilities.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/file_spool.h"
 #include "backend/host/plugin_catalog.h"
@@ -485,6 +486,9 @@ void PurpleSessions::OnDisconnected(LoopSession* session,
   CollectPluginFiles();
   for (auto& [name, room] : session->rooms) room.joined = false;
   requests_->CloseAllOf(session, v1::RequestClosed::REASON_SESSION_GONE);
+  FailSubjectWaits(session->key, v1::FAILURE_CODE_NOT_CONNECTED,
+                   "the connection ended before the network reported the "
+                   "subject");
 
   v1::Event event;
   v1::ConnectionChanged* change = event.mutable_connection_changed();
@@ -591,6 +595,9 @@ void PurpleSessions::Teardown(LoopSession* session) {
     session->reconnect_timer = 0;
   }
   StopConnectDeadline(session);
+  FailSubjectWaits(key, v1::FAILURE_CODE_NOT_CONNECTED,
+                   "the session logged out before the network reported the "
+                   "subject");
   for (auto it = user_info_.begin(); it != user_info_.end();) {
     if (it->second->session == key) {
       g_source_remove(it->second->timeout);
@@ -627,36 +634,20 @@ absl::StatusOr<v1::SetStatusResponse> PurpleSessions::SetStatus(
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
 
-  // Preferred primitive first, then what stands in for it on protocols that
-  // lack it.
-  std::vector<PurpleStatusPrimitive> candidates;
   switch (request.presence()) {
     case v1::PRESENCE_AVAILABLE:
-      candidates = {PURPLE_STATUS_AVAILABLE};
-      break;
     case v1::PRESENCE_AWAY:
-      candidates = {PURPLE_STATUS_AWAY, PURPLE_STATUS_EXTENDED_AWAY};
-      break;
     case v1::PRESENCE_EXTENDED_AWAY:
-      candidates = {PURPLE_STATUS_EXTENDED_AWAY, PURPLE_STATUS_AWAY};
-      break;
     case v1::PRESENCE_DO_NOT_DISTURB:
-      candidates = {PURPLE_STATUS_UNAVAILABLE, PURPLE_STATUS_AWAY};
-      break;
     case v1::PRESENCE_INVISIBLE:
-      candidates = {PURPLE_STATUS_INVISIBLE};
       break;
     default:
       return absl::InvalidArgumentError(
           "presence must be AVAILABLE, AWAY, EXTENDED_AWAY, DO_NOT_DISTURB or "
           "INVISIBLE");
   }
-  PurpleStatusType* type = nullptr;
-  for (PurpleStatusPrimitive primitive : candidates) {
-    type = purple_account_get_status_type_with_primitive(account, primitive);
-    if (type != nullptr && purple_status_type_is_user_settable(type)) break;
-    type = nullptr;
-  }
+  // The same choice as Capabilities.presences reports.
+  PurpleStatusType* type = SettableStatusType(account, request.presence());
   if (type == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
         purple_account_get_protocol_id(account), " has no status for ",

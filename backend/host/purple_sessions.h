@@ -9,10 +9,12 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "backend/host/event_sink.h"
 #include "backend/host/loop_session.h"
 #include "backend/host/purple_host.h"
 #include "lilac/v1/buddies.pb.h"
+#include "lilac/v1/capabilities.pb.h"
 #include "lilac/v1/chats.pb.h"
 #include "lilac/v1/files.pb.h"
 #include "lilac/v1/messages.pb.h"
@@ -88,12 +90,22 @@ class PurpleSessions {
                          const v1::LeaveChatRequest& request);
   absl::StatusOr<v1::SendChatMessageResponse> SendChatMessage(
       const OnLoop& loop, const v1::SendChatMessageRequest& request);
-  absl::Status SetChatSubject(const OnLoop& loop,
-                              const v1::SetChatSubjectRequest& request);
+  // Asks the plugin to set a chat's subject; `done` runs on the loop thread
+  // when the network reports a subject for the chat, or `timeout` after.
+  void SetChatSubject(
+      const OnLoop& loop, const v1::SetChatSubjectRequest& request,
+      absl::Duration timeout,
+      std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done);
   absl::Status AnswerChatInvitation(
       const OnLoop& loop, const v1::AnswerChatInvitationRequest& request);
-  absl::Status ListRooms(const OnLoop& loop,
-                         const v1::ListRoomsRequest& request);
+  // Lists the network's chats; `done` runs on the loop thread once the plugin
+  // ends the list, or with an error (at the latest `timeout` after).
+  void ListChats(
+      const OnLoop& loop, const v1::ListChatsRequest& request,
+      absl::Duration timeout,
+      std::function<void(absl::StatusOr<v1::ListChatsResponse>)> done);
+  absl::StatusOr<v1::GetCapabilitiesResponse> GetCapabilities(
+      const OnLoop& loop, const v1::GetCapabilitiesRequest& request);
 
   // Asks the plugin for a user's info; `done` runs on the loop thread with the
   // answer, or an error if the plugin cannot or does not answer in time.
@@ -140,6 +152,10 @@ class PurpleSessions {
   FileSpool& files() { return *files_; }
   void StoreUserInfo(LoopSession* session, const std::string& who,
                      PurpleNotifyUserInfo* info);
+  // A chat's subject changed (`chat` as the client names it): answers the
+  // SetChatSubject calls waiting for it.
+  void OnChatSubjectChanged(LoopSession* session, const std::string& chat,
+                            const std::string& subject);
   // libpurple withdrew an authorization request.
   void ForgetAuthorization(const std::string& session, uint64_t id);
 
@@ -171,6 +187,14 @@ class PurpleSessions {
   static gboolean OnPluginStateTimer(gpointer sessions);
 
  public:
+  // A SetChatSubject waiting for the network to report the subject.
+  struct PendingSubject {
+    std::string session;
+    std::string chat;
+    guint timeout = 0;
+    absl::Duration wait;
+    std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done;
+  };
   // A GetUserInfo waiting for the plugin's notify_userinfo.
   struct PendingUserInfo {
     std::string session;
@@ -188,6 +212,12 @@ class PurpleSessions {
   std::unique_ptr<FileSpool> files_;
 
   std::multimap<std::string, std::unique_ptr<PendingUserInfo>> user_info_;
+  std::vector<std::unique_ptr<PendingSubject>> subject_waits_;
+  // Answers the subject waits of `session` with a failure (the connection
+  // ended, or the session is gone).
+  void FailSubjectWaits(const std::string& session, v1::FailureCode code,
+                        const std::string& why);
+  friend gboolean SubjectTimeout(gpointer data);
   std::vector<std::pair<std::string, v1::Event>> join_failures_;
   guint join_failure_source_ = 0;
   std::string recent_error_notice_;

@@ -1,5 +1,7 @@
 #include "backend/host/request_tracker.h"
 
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/strings/numbers.h"
@@ -7,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "backend/host/c_string.h"
+#include "backend/host/chat_list.h"
 #include "backend/host/chat_rooms.h"
 #include "backend/host/mnemonics.h"
 #include "backend/host/purple_sessions.h"
@@ -37,6 +40,9 @@ struct RequestTracker::Pending {
   v1::RequestOpened held;
   // Never shown to the client: closes without a RequestClosed.
   bool silent = false;
+  // A chat list's question for a server (see TakeChatListQuestion): the
+  // answer lilac gives, or empty to cancel it.
+  std::optional<std::string> chat_list_answer;
 };
 
 namespace {
@@ -245,6 +251,10 @@ struct RequestUiOpsAccess {
     field->set_required(true);
     event.add_actions(ok_text ? WithoutMnemonics(ok_text) : "OK");
     event.add_actions(cancel_text ? WithoutMnemonics(cancel_text) : "Cancel");
+    std::string server;
+    if (TakeChatListQuestion(account, title, default_value, &server)) {
+      pending->chat_list_answer = std::move(server);
+    }
     return Open(std::move(pending), std::move(event));
   }
 
@@ -447,6 +457,20 @@ RequestTracker::Pending* RequestTracker::Open(std::unique_ptr<Pending> pending,
   }
   event.set_request_id(raw->id);
   event.set_kind(raw->kind);
+  if (raw->chat_list_answer.has_value()) {
+    // Answered once the plugin has the handle, as join questions are.
+    raw->silent = true;
+    raw->held = std::move(event);
+    g_idle_add(
+        [](gpointer data) -> gboolean {
+          if (RequestTracker* tracker = Tracker()) {
+            tracker->AnswerChatListQuestion(GPOINTER_TO_SIZE(data));
+          }
+          return G_SOURCE_REMOVE;
+        },
+        GSIZE_TO_POINTER(raw->id));
+    return raw;
+  }
   if (!raw->join_room.empty() || !raw->joins_then.empty()) {
     // Decided once the plugin has the handle: answering inside its
     // purple_request_action call is unsafe (prpl-jabber stores the handle it
@@ -499,6 +523,30 @@ void RequestTracker::DecideJoinQuestion(uint64_t id) {
   v1::Event event;
   *event.mutable_request_opened() = std::move(pending->held);
   PurpleSessions::Get()->Emit(pending->session, std::move(event));
+}
+
+void RequestTracker::AnswerChatListQuestion(uint64_t id) {
+  auto it = open_.find(id);
+  if (it == open_.end()) return;
+  Pending* pending = it->second.get();
+  const std::string& server = *pending->chat_list_answer;
+  purple_debug_info(
+      "lilac", "\"%s\" is a chat list's server question: %s\n",
+      pending->held.title().c_str(),
+      server.empty() ? "cancelled, there is none to give" : server.c_str());
+  if (server.empty()) {
+    CallCancel(*pending);
+  } else if (pending->ok_cb != nullptr) {
+    reinterpret_cast<PurpleRequestInputCb>(pending->ok_cb)(pending->user_data,
+                                                           server.c_str());
+  }
+  // The callback may have closed the request itself.
+  it = open_.find(id);
+  if (it != open_.end()) {
+    Close(it->second.get(), server.empty()
+                                ? v1::RequestClosed::REASON_CANCELLED
+                                : v1::RequestClosed::REASON_ANSWERED);
+  }
 }
 
 void RequestTracker::OnClosedByLibpurple(void* ui_handle) {

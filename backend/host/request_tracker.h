@@ -45,6 +45,8 @@ class RequestTracker {
   // Answers a held question about a join with its default action, or shows it
   // to the client.
   void DecideJoinQuestion(uint64_t id);
+  // Answers a chat list's held server question (or cancels it).
+  void AnswerChatListQuestion(uint64_t id);
   absl::StatusOr<Pending*> FindOpen(LoopSession* session, uint64_t id);
   void Close(Pending* pending, v1::RequestClosed::Reason reason);
 

@@ -90,8 +90,14 @@ std::shared_ptr<grpc::Channel> LilacServer::InProcessChannel() {
 }
 
 LilacServer::~LilacServer() {
-  // Stop gRPC first (cancelling event streams at once): no handler may post to
-  // the host once it is gone.
+  // Sessions end first: their logout answers the calls still waiting on the
+  // network (ListChats, SetChatSubject, GetUserInfo), which gRPC's Shutdown
+  // would otherwise wait for until their own timeouts.
+  if (host_ != nullptr && sessions_ != nullptr) {
+    host_->Run([this](const OnLoop& loop) { sessions_->LogoutAll(loop); });
+  }
+  // Then gRPC (cancelling event streams at once): no handler may post to the
+  // host once it is gone. Sessions logged in meanwhile end below.
   if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
   server_.reset();
   if (host_ != nullptr && sessions_ != nullptr) {

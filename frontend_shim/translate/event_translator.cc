@@ -213,6 +213,21 @@ std::unique_ptr<google::protobuf::Message> NewTextPayload(
   }
 }
 
+std::optional<WrapperMessage> ChatListFrame(const std::string& user,
+                                            const v1::ListChatsResponse& list) {
+  if (list.chats().empty()) return std::nullopt;
+  pbnetwork::RoomList rooms;
+  for (const v1::ChatListEntry& entry : list.chats()) {
+    rooms.add_room(entry.chat());
+    rooms.add_name(entry.name().empty() ? entry.chat() : entry.name());
+  }
+  rooms.set_user(user);
+  std::vector<WrapperMessage> frames = {
+      WrapFrame(WrapperMessage::TYPE_ROOM_LIST, rooms)};
+  MakeFramesXmlSafe(&frames);
+  return frames.front();
+}
+
 void MakeFramesXmlSafe(std::vector<WrapperMessage>* frames, size_t from) {
   for (size_t i = from; i < frames->size(); ++i) {
     WrapperMessage& frame = (*frames)[i];
@@ -406,9 +421,9 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kChatJoined: {
       const v1::ChatJoined& joined = event.chat_joined();
-      auto it = user.rooms.find(joined.room());
+      auto it = user.rooms.find(joined.chat());
       if (it == user.rooms.end()) {
-        out.log.push_back(absl::StrCat("joined ", joined.room(), " for ",
+        out.log.push_back(absl::StrCat("joined ", joined.chat(), " for ",
                                        user.user,
                                        " without a JOIN_ROOM; not shown"));
         break;
@@ -458,7 +473,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kChatJoinFailed: {
       const v1::ChatJoinFailed& failed = event.chat_join_failed();
-      auto it = user.rooms.find(failed.room());
+      auto it = user.rooms.find(failed.chat());
       if (it == user.rooms.end()) break;
       int flag = pbnetwork::PARTICIPANT_FLAG_ROOM_NOT_FOUND;
       if (failed.error() == v1::CHAT_JOIN_ERROR_NOT_AUTHORIZED) {
@@ -477,7 +492,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kChatLeft: {
       const v1::ChatLeft& left = event.chat_left();
-      auto it = user.rooms.find(left.room());
+      auto it = user.rooms.find(left.chat());
       if (it == user.rooms.end()) break;
       pbnetwork::Participant self =
           MakeParticipant(user, it->second.room, it->second.nickname,
@@ -491,7 +506,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
       break;
     }
     case v1::Event::kParticipantsJoined: {
-      auto it = user.rooms.find(event.participants_joined().room());
+      auto it = user.rooms.find(event.participants_joined().chat());
       if (it == user.rooms.end()) break;
       for (const v1::Participant& participant :
            event.participants_joined().participants()) {
@@ -508,7 +523,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kParticipantLeft: {
       const v1::ParticipantLeft& left = event.participant_left();
-      auto it = user.rooms.find(left.room());
+      auto it = user.rooms.find(left.chat());
       if (it == user.rooms.end()) break;
       it->second.participants.erase(left.nickname());
       pbnetwork::Participant frame = MakeParticipant(
@@ -521,7 +536,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kParticipantRenamed: {
       const v1::ParticipantRenamed& renamed = event.participant_renamed();
-      auto it = user.rooms.find(renamed.room());
+      auto it = user.rooms.find(renamed.chat());
       if (it == user.rooms.end()) break;
       RoomState& room = it->second;
       int flag = pbnetwork::PARTICIPANT_FLAG_NONE;
@@ -566,7 +581,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     case v1::Event::kParticipantRoleChanged: {
       const v1::ParticipantRoleChanged& changed =
           event.participant_role_changed();
-      auto it = user.rooms.find(changed.room());
+      auto it = user.rooms.find(changed.chat());
       if (it == user.rooms.end()) break;
       RoomState& room = it->second;
       if (changed.nickname() == room.nickname) {
@@ -583,7 +598,7 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kChatSubjectChanged: {
       const v1::ChatSubjectChanged& changed = event.chat_subject_changed();
-      auto it = user.rooms.find(changed.room());
+      auto it = user.rooms.find(changed.chat());
       if (it == user.rooms.end()) break;
       pbnetwork::ConversationMessage subject;
       subject.set_username(user.user);
@@ -596,16 +611,16 @@ EventTranslator::Output EventTranslator::TranslateEvent(
     }
     case v1::Event::kChatMessageReceived: {
       const v1::ChatMessageReceived& received = event.chat_message_received();
-      auto it = user.rooms.find(received.room());
+      auto it = user.rooms.find(received.chat());
       if (it == user.rooms.end()) break;
       // Our own message as the room shows it is nothing to mark read.
       if (!received.flags().sent_by_us())
-        user.NoteUnread(received.room(), true);
+        user.NoteUnread(received.chat(), true);
       if (!delivered.Deliver(
-              absl::StrCat(received.room(), "/", received.sender_nickname()),
+              absl::StrCat(received.chat(), "/", received.sender_nickname()),
               received.text(), received.time().seconds(),
               received.flags().delayed())) {
-        out.log.push_back(absl::StrCat("replayed message in ", received.room(),
+        out.log.push_back(absl::StrCat("replayed message in ", received.chat(),
                                        " already delivered; dropped"));
         break;
       }
@@ -626,21 +641,9 @@ EventTranslator::Output EventTranslator::TranslateEvent(
           user,
           absl::StrCat(
               invitation.sender(), " invites you to the room ",
-              invitation.room(), invitation.message().empty() ? "" : ": ",
+              invitation.chat(), invitation.message().empty() ? "" : ": ",
               invitation.message(), "\nJoin it as a group chat to accept."),
           &frames);
-      break;
-    }
-    case v1::Event::kRoomListResult: {
-      const v1::RoomListResult& result = event.room_list_result();
-      if (result.rooms().empty()) break;
-      pbnetwork::RoomList list;
-      for (const v1::RoomListEntry& entry : result.rooms()) {
-        list.add_room(entry.room());
-        list.add_name(entry.name().empty() ? entry.room() : entry.name());
-      }
-      list.set_user(user.user);
-      frames.push_back(WrapFrame(WrapperMessage::TYPE_ROOM_LIST, list));
       break;
     }
     case v1::Event::kRequestOpened: {

@@ -2,6 +2,7 @@
 #define LILAC_FRONTEND_SHIM_TRANSLATE_EVENT_TRANSLATOR_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -63,6 +64,11 @@ pbnetwork::WrapperMessage WrapFrame(pbnetwork::WrapperMessage::Type type,
 // null for types without text.
 std::unique_ptr<google::protobuf::Message> NewTextPayload(
     pbnetwork::WrapperMessage::Type type);
+
+// Spectrum's ROOM_LIST of `user` (a JID) for a ListChats answer, XML-safe;
+// none for an empty list.
+std::optional<pbnetwork::WrapperMessage> ChatListFrame(
+    const std::string& user, const v1::ListChatsResponse& list);
 
 // Makes the text of `frames` XML-safe (see MakeXmlSafe).
 void MakeFramesXmlSafe(std::vector<pbnetwork::WrapperMessage>* frames,

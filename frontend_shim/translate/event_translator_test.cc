@@ -116,7 +116,7 @@ TEST_F(EventTranslatorTest, RoomJoinRenamesFirstAndSendsSelfLast) {
   room.nickname = "alice";
   v1::Event event;
   v1::ChatJoined* joined = event.mutable_chat_joined();
-  joined->set_room("#chat@irc.net");
+  joined->set_chat("#chat@irc.net");
   joined->set_nickname("alice_");
   joined->set_subject("Topic");
   v1::Participant* self = joined->add_participants();
@@ -145,7 +145,7 @@ TEST_F(EventTranslatorTest, TheNetworkRenamingUsKeepsOurFlagAndNewNick) {
   room.self_flag = pbnetwork::PARTICIPANT_FLAG_MODERATOR;
   v1::Event event;
   v1::ParticipantRenamed* renamed = event.mutable_participant_renamed();
-  renamed->set_room("r");
+  renamed->set_chat("r");
   renamed->set_old_nickname("alice");
   renamed->set_new_nickname("alice_");
   renamed->set_is_self(true);
@@ -178,7 +178,7 @@ TEST_F(EventTranslatorTest, TheNetworkRenamingUsKeepsOurFlagAndNewNick) {
 TEST_F(EventTranslatorTest, SubjectSetterAndTopicTheRightWayRound) {
   user_.rooms["r"].room = "r";
   v1::Event event;
-  event.mutable_chat_subject_changed()->set_room("r");
+  event.mutable_chat_subject_changed()->set_chat("r");
   event.mutable_chat_subject_changed()->set_subject("New topic");
   event.mutable_chat_subject_changed()->set_set_by("bob");
   auto frame =
@@ -191,7 +191,7 @@ TEST_F(EventTranslatorTest, JoinErrorsBecomeFlagsOnTheOwnNick) {
   user_.rooms["r"].room = "r";
   user_.rooms["r"].nickname = "me";
   v1::Event event;
-  event.mutable_chat_join_failed()->set_room("r");
+  event.mutable_chat_join_failed()->set_chat("r");
   event.mutable_chat_join_failed()->set_error(
       v1::CHAT_JOIN_ERROR_NOT_AUTHORIZED);
   auto frame = Payload<pbnetwork::Participant>(Translate(event).frames.at(0));
@@ -203,7 +203,7 @@ TEST_F(EventTranslatorTest, JoinErrorsBecomeFlagsOnTheOwnNick) {
 TEST_F(EventTranslatorTest, PrivateRoomMessagesCarryPm) {
   user_.rooms["r"].room = "r";
   v1::Event event;
-  event.mutable_chat_message_received()->set_room("r");
+  event.mutable_chat_message_received()->set_chat("r");
   event.mutable_chat_message_received()->set_sender_nickname("bob");
   event.mutable_chat_message_received()->set_text("psst");
   event.mutable_chat_message_received()->set_is_private(true);

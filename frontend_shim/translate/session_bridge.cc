@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "common/proto/duration.h"
 #include "frontend_shim/log.h"
 #include "frontend_shim/translate/request_prompt.h"
 #include "frontend_shim/translate/wire_text.h"
@@ -21,6 +22,8 @@ using pbnetwork::WrapperMessage;
 // Sessions logged out whose SessionEnded is awaited, at most: a bound in
 // case it never comes.
 constexpr size_t kMaxEndingSessions = 4096;
+// Appended to a user's JID: the queue of their sign-on chat list.
+constexpr char kChatListQueue[] = "\x1f chat list";
 // How long a LOGIN waits for the SessionEnded of the user's session we just
 // logged out, so that the settings it reported on the way out are loaded.
 constexpr absl::Duration kEndingSessionWait = absl::Seconds(2);
@@ -818,7 +821,7 @@ void SessionBridge::StartSendMessage(const WrapperMessage& frame,
   if (!call->room.empty()) {
     v1::SendChatMessageRequest& request = call->chat_request;
     request.set_session(call->session);
-    request.set_room(call->room);
+    request.set_chat(call->room);
     request.set_text(message->message());
     request.set_html(message->xhtml());
     request.set_client_message_id(message->id());
@@ -835,6 +838,41 @@ void SessionBridge::StartSendMessage(const WrapperMessage& frame,
     stub_->async()->SendMessage(call->context.get(), &request, &call->response,
                                 std::move(on_reply));
   }
+}
+
+void SessionBridge::StartListChats(const std::string& user,
+                                   const std::string& session,
+                                   UserQueues::Done done) {
+  struct ListCall {
+    v1::ListChatsRequest request;
+    v1::ListChatsResponse response;
+    CallContext context{nullptr, ContextDeleter{nullptr}};
+  };
+  auto call = std::make_shared<ListCall>();
+  call->request.set_session(session);
+  *call->request.mutable_timeout() = ToProtoDuration(options_.rpc_timeout);
+  call->context = Context();
+  // lilacd's own deadline ends the list first, with its reason.
+  call->context->set_deadline(absl::ToChronoTime(
+      absl::Now() + options_.rpc_timeout + absl::Seconds(5)));
+  auto shared_done = std::make_shared<UserQueues::Done>(std::move(done));
+  stub_->async()->ListChats(
+      call->context.get(), &call->request, &call->response,
+      [this, call, user, shared_done](grpc::Status status) mutable {
+        v1::ListChatsResponse response = std::move(call->response);
+        call.reset();  // the context refers to us: gone before `done`
+        if (!status.ok()) {
+          if (status.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
+            LogWarning(
+                absl::StrCat("chat list of ", user, ": ", Describe(status)));
+          }
+        } else if (std::optional<WrapperMessage> frame =
+                       ChatListFrame(user, response)) {
+          absl::MutexLock lock(&mutex_);
+          if (users_.count(user)) Send(*frame);
+        }
+        (*shared_done)();
+      });
 }
 
 void SessionBridge::FinishSendMessage(
@@ -1016,7 +1054,7 @@ void SessionBridge::JoinRoom(const pbnetwork::Room& room) {
     }
     request.set_session(it->second.session);
   }
-  request.set_room(room.room());
+  request.set_chat(room.room());
   request.set_nickname(room.nickname());
   request.set_password(room.password());
   v1::JoinChatResponse response;
@@ -1046,7 +1084,7 @@ void SessionBridge::LeaveRoom(const pbnetwork::Room& room) {
   }
   v1::LeaveChatRequest request;
   request.set_session(session);
-  request.set_room(room.room());
+  request.set_chat(room.room());
   v1::LeaveChatResponse response;
   stub_->LeaveChat(Context().get(), request, &response);
 }
@@ -1057,7 +1095,7 @@ void SessionBridge::SetSubject(const pbnetwork::ConversationMessage& message) {
   if (session.empty()) return;
   v1::SetChatSubjectRequest request;
   request.set_session(session);
-  request.set_room(message.buddyname());
+  request.set_chat(message.buddyname());
   request.set_subject(message.message());
   v1::SetChatSubjectResponse response;
   const grpc::Status status =
@@ -1065,6 +1103,13 @@ void SessionBridge::SetSubject(const pbnetwork::ConversationMessage& message) {
   if (!status.ok()) {
     LogWarning(absl::StrCat("subject of ", message.buddyname(), ": ",
                             Describe(status)));
+  } else if (response.has_failure()) {
+    // The network did not take it (most let only moderators): the user
+    // learns, as Pidgin's user would from the unchanged topic.
+    SendHelperMessage(
+        message.username(),
+        absl::StrCat("The subject of ", message.buddyname(),
+                     " was not changed: ", response.failure().message()));
   }
 }
 
@@ -1131,7 +1176,7 @@ void SessionBridge::HandleVCard(const pbnetwork::VCard& vcard) {
     v1::GetUserInfoRequest request;
     request.set_session(session);
     request.set_name(name);
-    request.set_room(room);
+    request.set_chat(room);
     v1::GetUserInfoResponse response;
     const grpc::Status status =
         stub_->GetUserInfo(Context().get(), request, &response);
@@ -1243,18 +1288,14 @@ void SessionBridge::ApplyAfterConnect(const std::string& jid) {
   }
   if (own_vcard) HandleVCard(*own_vcard);
   if (protocol != "prpl-jabber") {
-    // As upstream at sign-on: the rooms arrive as RoomListResult, sent to
-    // Spectrum as this user's ROOM_LIST. Not for XMPP, whose room list
-    // first asks the user which conference server to query.
-    v1::ListRoomsRequest request;
-    request.set_session(session);
-    v1::ListRoomsResponse response;
-    const grpc::Status listed =
-        stub_->ListRooms(Context().get(), request, &response);
-    if (!listed.ok() &&
-        listed.error_code() != grpc::StatusCode::FAILED_PRECONDITION) {
-      LogWarning(absl::StrCat("room list of ", jid, ": ", Describe(listed)));
-    }
+    // As upstream at sign-on: the network's chats, sent to Spectrum as this
+    // user's ROOM_LIST. Not for XMPP, whose list is of a conference server
+    // Spectrum never names. On a queue of its own: a long list (IRC's LIST)
+    // holds up nothing of the user's.
+    queues_.PostAsync(absl::StrCat(jid, kChatListQueue),
+                      [this, jid, session](UserQueues::Done done) {
+                        StartListChats(jid, session, std::move(done));
+                      });
   }
   std::string avatar;
   if (!options_.avatars_directory.empty() &&

@@ -114,6 +114,9 @@ class SessionBridge {
   // What was queued before CONNECTED: status, joins, own avatar.
   void ApplyAfterConnect(const std::string& user);
   void OfferFile(const std::string& user, const v1::FileReceived& file);
+  // ListChats for `user`'s new session, its answer sent as ROOM_LIST.
+  void StartListChats(const std::string& user, const std::string& session,
+                      UserQueues::Done done);
 
   // A context with the RPC deadline, cancelled by the destructor while the
   // call is in flight (or at once once the bridge is stopping).

@@ -32,7 +32,7 @@ class ChatsTest : public FakeNetworkTest {
                     const std::string& password = "") {
     v1::JoinChatRequest join;
     join.set_session("alice");
-    join.set_room(room);
+    join.set_chat(room);
     join.set_nickname(nickname);
     join.set_password(password);
     v1::JoinChatResponse done;
@@ -62,7 +62,7 @@ TEST_F(ChatsTest, ListsTheProtocolsJoinFields) {
   EXPECT_EQ(fields.fields(0).label(), "Room:");
   EXPECT_TRUE(fields.fields(0).required());
   EXPECT_TRUE(fields.fields(2).secret());
-  EXPECT_EQ(fields.room_field(), "room");
+  EXPECT_EQ(fields.chat_field(), "room");
   EXPECT_EQ(fields.nickname_field(), "nick");
   EXPECT_EQ(fields.password_field(), "password");
 }
@@ -75,7 +75,7 @@ TEST_F(ChatsTest, JoinsWithParticipantsRolesAndSubject) {
   ASSERT_TRUE(Join("lounge", "Ali").ok());
   absl::StatusOr<v1::Event> joined = Next(v1::Event::kChatJoined);
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->chat_joined().room(), "lounge");
+  EXPECT_EQ(joined->chat_joined().chat(), "lounge");
   EXPECT_EQ(joined->chat_joined().nickname(), "Ali");
 
   // Everyone present, ourselves included, is in the announcement.
@@ -102,7 +102,7 @@ TEST_F(ChatsTest, PasswordsAndJoinErrorsAreReported) {
   ASSERT_TRUE(Join("vault", "alice", "wrong").ok());
   absl::StatusOr<v1::Event> refused = Next(v1::Event::kChatJoinFailed);
   ASSERT_TRUE(refused.ok()) << refused.status();
-  EXPECT_EQ(refused->chat_join_failed().room(), "vault");
+  EXPECT_EQ(refused->chat_join_failed().chat(), "vault");
   EXPECT_EQ(refused->chat_join_failed().error(),
             v1::CHAT_JOIN_ERROR_NOT_AUTHORIZED);
   EXPECT_THAT(refused->chat_join_failed().message(), HasSubstr("password"));
@@ -110,7 +110,7 @@ TEST_F(ChatsTest, PasswordsAndJoinErrorsAreReported) {
   ASSERT_TRUE(Join("nowhere", "alice").ok());
   absl::StatusOr<v1::Event> missing = Next(v1::Event::kChatJoinFailed);
   ASSERT_TRUE(missing.ok()) << missing.status();
-  EXPECT_EQ(missing->chat_join_failed().room(), "nowhere");
+  EXPECT_EQ(missing->chat_join_failed().chat(), "nowhere");
   EXPECT_EQ(missing->chat_join_failed().error(), v1::CHAT_JOIN_ERROR_NOT_FOUND);
 
   ASSERT_TRUE(Join("vault", "owner", "sesame").ok());
@@ -185,14 +185,14 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   InjectRoomEvent(event);
   absl::StatusOr<v1::Event> said = Next(v1::Event::kChatMessageReceived);
   ASSERT_TRUE(said.ok()) << said.status();
-  EXPECT_EQ(said->chat_message_received().room(), "lounge");
+  EXPECT_EQ(said->chat_message_received().chat(), "lounge");
   EXPECT_EQ(said->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(said->chat_message_received().text(), "hello room");
   EXPECT_FALSE(said->chat_message_received().is_private());
 
   v1::SendChatMessageRequest send;
   send.set_session("alice");
-  send.set_room("lounge");
+  send.set_chat("lounge");
   send.set_text("hi all");
   send.set_client_message_id("c-1");
   v1::SendChatMessageResponse sent;
@@ -221,7 +221,7 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
   absl::StatusOr<v1::Event> whisper = Next(v1::Event::kChatMessageReceived);
   ASSERT_TRUE(whisper.ok()) << whisper.status();
   EXPECT_TRUE(whisper->chat_message_received().is_private());
-  EXPECT_EQ(whisper->chat_message_received().room(), "lounge");
+  EXPECT_EQ(whisper->chat_message_received().chat(), "lounge");
   EXPECT_EQ(whisper->chat_message_received().sender_nickname(), "bob");
   EXPECT_EQ(whisper->chat_message_received().text(), "psst");
 
@@ -239,10 +239,13 @@ TEST_F(ChatsTest, MessagesSubjectAndPrivateMessages) {
 
   v1::SetChatSubjectRequest ours;
   ours.set_session("alice");
-  ours.set_room("lounge");
+  ours.set_chat("lounge");
   ours.set_subject("Mine now");
   v1::SetChatSubjectResponse done;
   ASSERT_TRUE(Call(&v1::LilacService::Stub::SetChatSubject, ours, &done).ok());
+  // The call returned once the network confirmed it.
+  EXPECT_FALSE(done.has_failure()) << done.failure().message();
+  EXPECT_EQ(done.subject(), "Mine now");
   frame = WaitForClientFrame("alice", fake::v1::ClientFrame::kSetRoomSubject);
   ASSERT_TRUE(frame.ok()) << frame.status();
   EXPECT_EQ(frame->set_room_subject().subject(), "Mine now");
@@ -259,7 +262,7 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
   InjectRoomEvent(event);
   absl::StatusOr<v1::Event> invited = Next(v1::Event::kChatInvitation);
   ASSERT_TRUE(invited.ok()) << invited.status();
-  EXPECT_EQ(invited->chat_invitation().room(), "party");
+  EXPECT_EQ(invited->chat_invitation().chat(), "party");
   EXPECT_EQ(invited->chat_invitation().sender(), "bob");
   EXPECT_EQ(invited->chat_invitation().message(), "come over");
 
@@ -272,7 +275,7 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
       Call(&v1::LilacService::Stub::AnswerChatInvitation, answer, &done).ok());
   absl::StatusOr<v1::Event> joined = Next(v1::Event::kChatJoined);
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->chat_joined().room(), "party");
+  EXPECT_EQ(joined->chat_joined().chat(), "party");
   EXPECT_EQ(Call(&v1::LilacService::Stub::AnswerChatInvitation, answer, &done)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
@@ -289,7 +292,7 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
 
   v1::LeaveChatRequest leave;
   leave.set_session("alice");
-  leave.set_room("lounge");
+  leave.set_chat("lounge");
   v1::LeaveChatResponse done;
   ASSERT_TRUE(Call(&v1::LilacService::Stub::LeaveChat, leave, &done).ok());
   absl::StatusOr<fake::v1::ClientFrame> frame =
@@ -299,7 +302,7 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
   // Leaving as asked is not being kicked.
   absl::StatusOr<v1::Event> left_lounge =
       client_->WaitFor([](const v1::Event& e) {
-        return e.has_chat_left() && e.chat_left().room() == "lounge";
+        return e.has_chat_left() && e.chat_left().chat() == "lounge";
       });
   ASSERT_TRUE(left_lounge.ok()) << left_lounge.status();
   EXPECT_FALSE(left_lounge->chat_left().kicked());
@@ -313,7 +316,7 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
   kick.mutable_kicked()->set_reason("spam");
   InjectRoomEvent(kick);
   absl::StatusOr<v1::Event> left = client_->WaitFor([](const v1::Event& e) {
-    return e.has_chat_left() && e.chat_left().room() == "strict";
+    return e.has_chat_left() && e.chat_left().chat() == "strict";
   });
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_TRUE(left->chat_left().kicked());
@@ -337,32 +340,109 @@ TEST_F(ChatsTest, RoomsAreRejoinedAfterAReconnect) {
           .ok());
   absl::StatusOr<v1::Event> rejoined = Next(v1::Event::kChatJoined);
   ASSERT_TRUE(rejoined.ok()) << rejoined.status();
-  EXPECT_EQ(rejoined->chat_joined().room(), "lounge");
+  EXPECT_EQ(rejoined->chat_joined().chat(), "lounge");
 }
 
-TEST_F(ChatsTest, ListsRooms) {
+TEST_F(ChatsTest, ListChatsReturnsTheDirectory) {
   LoginConnected("alice", "alice");
   CreateRoom("lounge");
   CreateRoom("vault", "sesame");
-  v1::ListRoomsRequest request;
+  v1::ListChatsRequest request;
   request.set_session("alice");
-  v1::ListRoomsResponse done;
-  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListRooms, request, &done).ok());
-  absl::StatusOr<v1::Event> result = Next(v1::Event::kRoomListResult);
-  ASSERT_TRUE(result.ok()) << result.status();
-  EXPECT_TRUE(result->room_list_result().complete());
-  std::vector<std::string> rooms;
-  for (const auto& room : result->room_list_result().rooms()) {
-    rooms.push_back(room.room());
+  v1::ListChatsResponse listed;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListChats, request, &listed).ok());
+  std::vector<std::string> chats;
+  for (const v1::ChatListEntry& chat : listed.chats()) {
+    chats.push_back(chat.chat());
   }
-  EXPECT_THAT(rooms, ::testing::UnorderedElementsAre("lounge", "vault"));
+  EXPECT_THAT(chats, ::testing::UnorderedElementsAre("lounge", "vault"));
+  // Asked again, the list is made again (nothing is left in flight).
+  v1::ListChatsResponse again;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::ListChats, request, &again).ok());
+  EXPECT_EQ(again.chats_size(), 2);
+}
+
+TEST_F(ChatsTest, CapabilitiesDescribeThePluginAndOurPlaceInAChat) {
+  v1::GetCapabilitiesRequest request;
+  request.set_session("alice");
+  v1::GetCapabilitiesResponse before;
+  EXPECT_EQ(Call(&v1::LilacService::Stub::GetCapabilities, request, &before)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+
+  LoginConnected("alice", "alice");
+  CreateRoom("lounge");
+  ASSERT_TRUE(Join("lounge", "alice", "").ok());
+  ASSERT_TRUE(Next(v1::Event::kChatJoined).ok());
+  request.set_chat("lounge");
+  v1::GetCapabilitiesResponse got;
+  ASSERT_TRUE(
+      Call(&v1::LilacService::Stub::GetCapabilities, request, &got).ok());
+  const v1::Capabilities& session = got.session();
+  EXPECT_EQ(session.protocol_id(), "prpl-fake");
+  EXPECT_TRUE(session.connected());
+  EXPECT_THAT(session.presences(),
+              ::testing::ElementsAre(v1::PRESENCE_AVAILABLE, v1::PRESENCE_AWAY,
+                                     v1::PRESENCE_EXTENDED_AWAY,
+                                     v1::PRESENCE_DO_NOT_DISTURB));
+  EXPECT_TRUE(session.typing());
+  EXPECT_TRUE(session.attention());
+  EXPECT_THAT(session.attention_types(), ::testing::ElementsAre("Buzz"));
+  EXPECT_TRUE(session.send_files());
+  EXPECT_EQ(session.max_send_file_size(), 64u << 20);
+  EXPECT_EQ(session.max_message_size(), 1u << 20);
+  EXPECT_GT(session.max_receive_file_size(), 0u);
+  EXPECT_FALSE(session.chat_files());
+  EXPECT_TRUE(session.chats());
+  EXPECT_TRUE(session.chat_list());
+  EXPECT_TRUE(session.chat_subject());
+  EXPECT_TRUE(session.chat_invitations());
+  EXPECT_TRUE(session.user_info());
+  EXPECT_TRUE(session.avatars());
+  EXPECT_TRUE(session.blocking());
+  EXPECT_FALSE(session.registration());
+  EXPECT_FALSE(session.password_change());
+  EXPECT_FALSE(session.inline_images());
+  ASSERT_TRUE(got.has_chat());
+  EXPECT_EQ(got.chat().chat(), "lounge");
+  EXPECT_EQ(got.chat().nickname(), "alice");
+  EXPECT_TRUE(got.chat().subject());
+  EXPECT_FALSE(got.chat().files());
+
+  // Every call these advertise works: none is refused as unsupported.
+  v1::SendAttentionRequest buzz;
+  buzz.set_session("alice");
+  buzz.set_to("bob");
+  v1::SendAttentionResponse buzzed;
+  EXPECT_TRUE(Call(&v1::LilacService::Stub::SendAttention, buzz, &buzzed).ok());
+  for (int number : session.presences()) {
+    const auto presence = static_cast<v1::Presence>(number);
+    v1::SetStatusRequest status;
+    status.set_session("alice");
+    status.set_presence(presence);
+    v1::SetStatusResponse set;
+    EXPECT_TRUE(Call(&v1::LilacService::Stub::SetStatus, status, &set).ok())
+        << v1::Presence_Name(presence);
+  }
+  v1::SetStatusRequest invisible;
+  invisible.set_session("alice");
+  invisible.set_presence(v1::PRESENCE_INVISIBLE);
+  v1::SetStatusResponse refused;
+  EXPECT_EQ(Call(&v1::LilacService::Stub::SetStatus, invisible, &refused)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  request.set_chat("elsewhere");
+  EXPECT_EQ(Call(&v1::LilacService::Stub::GetCapabilities, request, &got)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(ChatsTest, SendingToARoomWeAreNotInIsNotFound) {
   LoginConnected("alice", "alice");
   v1::SendChatMessageRequest send;
   send.set_session("alice");
-  send.set_room("elsewhere");
+  send.set_chat("elsewhere");
   send.set_text("hello?");
   v1::SendChatMessageResponse sent;
   EXPECT_EQ(

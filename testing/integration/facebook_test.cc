@@ -166,28 +166,28 @@ TEST_F(FacebookTest, GroupChatsJoinByThreadIdAndEchoesComeBackOnce) {
 
   v1::JoinChatRequest bad;
   bad.set_session("fb");
-  bad.set_room("not-a-thread");
+  bad.set_chat("not-a-thread");
   v1::JoinChatResponse done;
   ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, bad, &done).ok());
   absl::StatusOr<v1::Event> refused =
       client_->WaitFor(EventOf("fb", v1::Event::kChatJoinFailed));
   ASSERT_TRUE(refused.ok()) << refused.status();
-  EXPECT_EQ(refused->chat_join_failed().room(), "not-a-thread");
+  EXPECT_EQ(refused->chat_join_failed().chat(), "not-a-thread");
   EXPECT_THAT(refused->chat_join_failed().message(),
               ::testing::HasSubstr("Invalid Facebook identifier"));
 
   v1::JoinChatRequest join;
   join.set_session("fb");
-  join.set_room("9876543210");
+  join.set_chat("9876543210");
   ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &done).ok());
   absl::StatusOr<v1::Event> joined =
       client_->WaitFor(EventOf("fb", v1::Event::kChatJoined));
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->chat_joined().room(), "9876543210");
+  EXPECT_EQ(joined->chat_joined().chat(), "9876543210");
 
   v1::SendChatMessageRequest send;
   send.set_session("fb");
-  send.set_room("9876543210");
+  send.set_chat("9876543210");
   send.set_text("hello thread");
   send.set_client_message_id("m-1");
   v1::SendChatMessageResponse sent;

@@ -33,7 +33,7 @@ class FaultReconnectTest : public FakeNetworkTest {
               .ok());
       v1::JoinChatRequest join;
       join.set_session(name);
-      join.set_room("lobby");
+      join.set_chat("lobby");
       join.set_nickname(name);
       v1::JoinChatResponse joined;
       ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &joined).ok());
@@ -136,7 +136,7 @@ TEST_F(FaultReconnectTest, SessionsComeBackRejoinAndLoseNothingSilently) {
       grpc::StatusCode::FAILED_PRECONDITION);
   v1::SendChatMessageRequest room_send;
   room_send.set_session("bob");
-  room_send.set_room("lobby");
+  room_send.set_chat("lobby");
   room_send.set_text("room-during-cut");
   room_send.set_client_message_id("r-1");
   v1::SendChatMessageResponse room_during;

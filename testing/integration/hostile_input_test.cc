@@ -70,7 +70,7 @@ TEST_F(HostileInputTest, ThousandsOfBuddiesAndRooms) {
   for (int i = 0; i < kRooms; ++i) {
     v1::JoinChatRequest join;
     join.set_session("popular");
-    join.set_room(absl::StrCat("room", i));
+    join.set_chat(absl::StrCat("room", i));
     join.set_nickname("popular");
     v1::JoinChatResponse joined;
     ASSERT_TRUE(Call(&v1::LilacService::Stub::JoinChat, join, &joined).ok());

@@ -66,7 +66,7 @@ TEST_F(NotConnectedTest, CallsThatNeedTheNetworkAreRefused) {
 
   v1::SendChatMessageRequest chat_send;
   chat_send.set_session("alice");
-  chat_send.set_room("lounge");
+  chat_send.set_chat("lounge");
   chat_send.set_text("hi");
   ExpectRefused("SendChatMessage", &Stub::SendChatMessage, chat_send);
 
@@ -83,7 +83,7 @@ TEST_F(NotConnectedTest, CallsThatNeedTheNetworkAreRefused) {
 
   v1::SetChatSubjectRequest subject;
   subject.set_session("alice");
-  subject.set_room("lounge");
+  subject.set_chat("lounge");
   subject.set_subject("news");
   ExpectRefused("SetChatSubject", &Stub::SetChatSubject, subject);
 
@@ -119,9 +119,9 @@ TEST_F(NotConnectedTest, CallsThatNeedTheNetworkAreRefused) {
   info.set_name("bob");
   ExpectRefused("GetUserInfo", &Stub::GetUserInfo, info);
 
-  v1::ListRoomsRequest rooms;
-  rooms.set_session("alice");
-  ExpectRefused("ListRooms", &Stub::ListRooms, rooms);
+  v1::ListChatsRequest chats;
+  chats.set_session("alice");
+  ExpectRefused("ListChats", &Stub::ListChats, chats);
 
   // libpurple would sign the account on to show an online status.
   v1::SetStatusRequest status;
@@ -162,16 +162,26 @@ TEST_F(NotConnectedTest, CallsOnWhatLilacdKeepsWorkAnyTime) {
   // Joined at the next sign-on; leaving before that just forgets it.
   v1::JoinChatRequest join;
   join.set_session("alice");
-  join.set_room("lounge");
+  join.set_chat("lounge");
   ExpectOk(Allowed("JoinChat", &Stub::JoinChat, join));
   v1::LeaveChatRequest leave;
   leave.set_session("alice");
-  leave.set_room("lounge");
+  leave.set_chat("lounge");
   ExpectOk(Allowed("LeaveChat", &Stub::LeaveChat, leave));
 
   v1::GetSessionRequest get;
   get.set_session("alice");
   ExpectOk(Allowed("GetSession", &Stub::GetSession, get));
+
+  // What the plugin can do is known without a connection; what only the
+  // connection tells is not.
+  v1::GetCapabilitiesRequest capabilities;
+  capabilities.set_session("alice");
+  v1::GetCapabilitiesResponse described;
+  ExpectOk(Call(&Stub::GetCapabilities, capabilities, &described));
+  EXPECT_FALSE(described.session().connected());
+  EXPECT_TRUE(described.session().chats());
+  EXPECT_FALSE(described.session().html());
 
   // Nothing open to answer: NOT_FOUND, never "not connected".
   v1::MarkReadRequest read;

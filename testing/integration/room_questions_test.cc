@@ -40,7 +40,7 @@ class RoomQuestionsTest : public FakeNetworkTest {
   grpc::Status Join(const std::string& room) {
     v1::JoinChatRequest join;
     join.set_session("alice");
-    join.set_room(room);
+    join.set_chat(room);
     join.set_nickname("alice");
     v1::JoinChatResponse done;
     return Call(&v1::LilacService::Stub::JoinChat, join, &done);
@@ -75,7 +75,7 @@ TEST_F(RoomQuestionsTest, AnActionAboutTheRoomBeingJoinedGetsItsDefault) {
   absl::StatusOr<v1::Event> joined =
       client_->WaitFor(EventOf("alice", v1::Event::kChatJoined));
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->chat_joined().room(), "fresh");
+  EXPECT_EQ(joined->chat_joined().chat(), "fresh");
   // Neither the question nor its closing reached the client.
   for (const v1::Event& event : client_->Events()) {
     EXPECT_NE(event.kind_case(), v1::Event::kRequestOpened)
@@ -107,7 +107,7 @@ TEST_F(RoomQuestionsTest, AFormAboutTheRoomBeingJoinedReachesTheClient) {
   absl::StatusOr<v1::Event> joined =
       client_->WaitFor(EventOf("alice", v1::Event::kChatJoined));
   ASSERT_TRUE(joined.ok()) << joined.status();
-  EXPECT_EQ(joined->chat_joined().room(), "club");
+  EXPECT_EQ(joined->chat_joined().chat(), "club");
 }
 
 TEST_F(RoomQuestionsTest, ActionsNotAboutThatJoinReachTheClient) {

@@ -76,6 +76,8 @@ VirtualHost "$1"
 
 Component "$2" "muc"
   restrict_room_creation = false
+  -- Listed in the service's disco#items (Prosody hides new rooms otherwise).
+  muc_room_default_public = true
 )lua",
       dir, domain, muc_domain, c2s_port, log_level);
 }

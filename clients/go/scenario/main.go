@@ -106,24 +106,37 @@ func main() {
 	})
 
 	room := "golilac@" + *mucDomain
-	_, err = client.JoinChat(ctx, &lilacv1.JoinChatRequest{Session: "alice", Room: room, Nickname: "alice"})
+	_, err = client.JoinChat(ctx, &lilacv1.JoinChatRequest{Session: "alice", Chat: room, Nickname: "alice"})
 	must(err, "JoinChat alice")
 	next(events, "alice joined", func(e *lilacv1.Event) bool { return e.Session == "alice" && e.GetChatJoined() != nil })
-	_, err = client.SetChatSubject(ctx, &lilacv1.SetChatSubjectRequest{Session: "alice", Room: room, Subject: "from go"})
+	subject, err := client.SetChatSubject(ctx, &lilacv1.SetChatSubjectRequest{Session: "alice", Chat: room, Subject: "from go"})
 	must(err, "SetChatSubject")
+	check(subject.GetFailure() == nil && subject.GetSubject() == "from go", "the network confirmed the subject")
 	next(events, "the room is configured", func(e *lilacv1.Event) bool {
 		return e.Session == "alice" && e.GetChatSubjectChanged().GetSubject() == "from go"
 	})
-	_, err = client.JoinChat(ctx, &lilacv1.JoinChatRequest{Session: "bob", Room: room, Nickname: "bob"})
+	_, err = client.JoinChat(ctx, &lilacv1.JoinChatRequest{Session: "bob", Chat: room, Nickname: "bob"})
 	must(err, "JoinChat bob")
 	next(events, "bob joined", func(e *lilacv1.Event) bool { return e.Session == "bob" && e.GetChatJoined() != nil })
-	said, err := client.SendChatMessage(ctx, &lilacv1.SendChatMessageRequest{Session: "alice", Room: room, Text: "hello room"})
+	said, err := client.SendChatMessage(ctx, &lilacv1.SendChatMessageRequest{Session: "alice", Chat: room, Text: "hello room"})
 	must(err, "SendChatMessage")
 	check(said.Accepted, "the room message was accepted")
 	heard := next(events, "bob hears it", func(e *lilacv1.Event) bool {
 		return e.Session == "bob" && e.GetChatMessageReceived().GetText() == "hello room"
 	})
 	check(heard.GetChatMessageReceived().SenderNickname == "alice", "from alice's nickname")
+
+	caps, err := client.GetCapabilities(ctx, &lilacv1.GetCapabilitiesRequest{Session: "alice", Chat: room})
+	must(err, "GetCapabilities")
+	check(caps.GetSession().GetChatList() && caps.GetSession().GetSendFiles(), "XMPP lists chats and sends files")
+	check(caps.GetChat().GetRole().GetFounder(), "alice founded the room")
+	listed, err := client.ListChats(ctx, &lilacv1.ListChatsRequest{Session: "alice"})
+	must(err, "ListChats")
+	found := false
+	for _, c := range listed.GetChats() {
+		found = found || c.GetChat() == room
+	}
+	check(found, "the directory lists the room")
 
 	// Resume: stop following, send something meanwhile, follow again from the cursors.
 	stopFollowing()

@@ -9,7 +9,7 @@ import sys
 import threading
 import time
 
-from lilac.v1 import chats_pb2, messages_pb2, sessions_pb2
+from lilac.v1 import capabilities_pb2, chats_pb2, messages_pb2, sessions_pb2
 from lilac_client import EventFollower, connect, duration
 
 TIMEOUT = 30
@@ -108,28 +108,40 @@ def main():
 
     # A room: alice creates it (lilacd accepts the instant-room default), bob joins.
     room = "pylilac@" + args.muc_domain
-    stub.JoinChat(chats_pb2.JoinChatRequest(session="alice", room=room, nickname="alice"),
+    stub.JoinChat(chats_pb2.JoinChatRequest(session="alice", chat=room, nickname="alice"),
                   timeout=TIMEOUT)
     events.next(of("alice", "chat_joined"), "alice joined the room")
-    stub.SetChatSubject(chats_pb2.SetChatSubjectRequest(session="alice", room=room,
-                                                        subject="from python"),
-                        timeout=TIMEOUT)
+    subject = stub.SetChatSubject(chats_pb2.SetChatSubjectRequest(session="alice", chat=room,
+                                                                  subject="from python"),
+                                  timeout=TIMEOUT)
+    check(not subject.HasField("failure") and subject.subject == "from python",
+          "the network confirmed the subject")
     events.next(of("alice", "chat_subject_changed",
                    lambda e: e.chat_subject_changed.subject == "from python"),
                 "the room is configured")
-    stub.JoinChat(chats_pb2.JoinChatRequest(session="bob", room=room, nickname="bob"),
+    stub.JoinChat(chats_pb2.JoinChatRequest(session="bob", chat=room, nickname="bob"),
                   timeout=TIMEOUT)
     joined = events.next(of("bob", "chat_joined"), "bob joined the room")
     check({p.nickname for p in joined.chat_joined.participants} >= {"alice", "bob"},
           "bob sees both in the room")
     said = stub.SendChatMessage(chats_pb2.SendChatMessageRequest(
-        session="alice", room=room, text="hello room", client_message_id="py-room"),
+        session="alice", chat=room, text="hello room", client_message_id="py-room"),
         timeout=TIMEOUT)
     check(said.accepted, "alice's room message was accepted")
     heard = events.next(of("bob", "chat_message_received",
                            lambda e: e.chat_message_received.text == "hello room"),
                         "bob hears alice in the room")
     check(heard.chat_message_received.sender_nickname == "alice", "from alice's nickname")
+
+    # What bob's plugin can do, and in the room; then the network's directory lists the room.
+    caps = stub.GetCapabilities(capabilities_pb2.GetCapabilitiesRequest(session="bob", chat=room),
+                                timeout=TIMEOUT)
+    check(caps.session.protocol_id == "prpl-jabber" and caps.session.chat_list
+          and caps.session.chat_subject and caps.session.html, "XMPP's capabilities")
+    check(caps.chat.nickname == "bob" and not caps.chat.role.moderator,
+          "bob is an ordinary participant")
+    listed = stub.ListChats(chats_pb2.ListChatsRequest(session="bob"), timeout=TIMEOUT)
+    check(room in {c.chat for c in listed.chats}, "the directory lists the room")
 
     # Resume: stop following, send something meanwhile, follow again from the cursors.
     cursors = events.follower.cursors()

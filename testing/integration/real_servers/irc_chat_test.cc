@@ -64,7 +64,7 @@ TEST_F(IrcChatTest, ListsIrcsChatFields) {
   EXPECT_THAT(fields.fields(),
               Contains(AllOf(Property(&v1::ChatField::key, "password"),
                              Property(&v1::ChatField::secret, true))));
-  EXPECT_EQ(fields.room_field(), "channel");
+  EXPECT_EQ(fields.chat_field(), "channel");
   EXPECT_EQ(fields.password_field(), "password");
 }
 
@@ -73,7 +73,7 @@ TEST_F(IrcChatTest, JoiningShowsWhoIsThere) {
   absl::StatusOr<v1::Event> alice_joined =
       Next("alice", v1::Event::kChatJoined);
   ASSERT_TRUE(alice_joined.ok()) << alice_joined.status();
-  EXPECT_EQ(alice_joined->chat_joined().room(), kChannel);
+  EXPECT_EQ(alice_joined->chat_joined().chat(), kChannel);
   EXPECT_EQ(alice_joined->chat_joined().nickname(), "alice");
   // ChatJoined carries the channel's names list: alice alone, as the
   // channel's operator.
@@ -101,7 +101,7 @@ TEST_F(IrcChatTest, JoiningShowsWhoIsThere) {
   absl::StatusOr<v1::Event> arrived =
       Next("alice", v1::Event::kParticipantsJoined);
   ASSERT_TRUE(arrived.ok()) << arrived.status();
-  EXPECT_EQ(arrived->participants_joined().room(), kChannel);
+  EXPECT_EQ(arrived->participants_joined().chat(), kChannel);
   EXPECT_THAT(arrived->participants_joined().participants(),
               ElementsAre(AllOf(Property(&v1::Participant::nickname, "bob"),
                                 Property(&v1::Participant::is_self, false))));
@@ -117,7 +117,7 @@ TEST_F(IrcChatTest, ChannelMessagesTravelBothWaysOurOwnComesBackOnce) {
   absl::StatusOr<v1::Event> at_bob =
       Next("bob", v1::Event::kChatMessageReceived);
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
-  EXPECT_EQ(at_bob->chat_message_received().room(), kChannel);
+  EXPECT_EQ(at_bob->chat_message_received().chat(), kChannel);
   EXPECT_EQ(at_bob->chat_message_received().sender_nickname(), "alice");
   EXPECT_EQ(at_bob->chat_message_received().text(), "hello channel");
   EXPECT_FALSE(at_bob->chat_message_received().is_private());
@@ -148,7 +148,7 @@ TEST_F(IrcChatTest, TopicSetByOneIsSeenByTheOther) {
 
   v1::SetChatSubjectRequest request;
   request.set_session("alice");
-  request.set_room(kChannel);
+  request.set_chat(kChannel);
   request.set_subject("Today: real servers");
   v1::SetChatSubjectResponse response;
   grpc::Status status =
@@ -161,7 +161,7 @@ TEST_F(IrcChatTest, TopicSetByOneIsSeenByTheOther) {
   absl::StatusOr<v1::Event> at_bob =
       Next("bob", v1::Event::kChatSubjectChanged, is_set);
   ASSERT_TRUE(at_bob.ok()) << at_bob.status();
-  EXPECT_EQ(at_bob->chat_subject_changed().room(), kChannel);
+  EXPECT_EQ(at_bob->chat_subject_changed().chat(), kChannel);
   EXPECT_EQ(at_bob->chat_subject_changed().set_by(), "alice");
   absl::StatusOr<v1::Event> at_alice =
       Next("alice", v1::Event::kChatSubjectChanged, is_set);
@@ -174,19 +174,19 @@ TEST_F(IrcChatTest, PartingIsSeenByTheOthers) {
 
   v1::LeaveChatRequest leave;
   leave.set_session("bob");
-  leave.set_room(kChannel);
+  leave.set_chat(kChannel);
   v1::LeaveChatResponse left;
   grpc::Status status = Call(&v1::LilacService::Stub::LeaveChat, leave, &left);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   absl::StatusOr<v1::Event> gone = Next("alice", v1::Event::kParticipantLeft);
   ASSERT_TRUE(gone.ok()) << gone.status();
-  EXPECT_EQ(gone->participant_left().room(), kChannel);
+  EXPECT_EQ(gone->participant_left().chat(), kChannel);
   EXPECT_EQ(gone->participant_left().nickname(), "bob");
 
   v1::SendChatMessageRequest request;
   request.set_session("bob");
-  request.set_room(kChannel);
+  request.set_chat(kChannel);
   request.set_text("still here?");
   v1::SendChatMessageResponse response;
   EXPECT_EQ(Call(&v1::LilacService::Stub::SendChatMessage, request, &response)

@@ -104,7 +104,7 @@ void LilacdTest::JoinChat(const std::string& session, const std::string& room,
                           const std::map<std::string, std::string>& fields) {
   v1::JoinChatRequest request;
   request.set_session(session);
-  request.set_room(room);
+  request.set_chat(room);
   request.set_nickname(nickname);
   for (const auto& [key, value] : fields) {
     (*request.mutable_fields())[key] = value;
@@ -120,7 +120,7 @@ v1::SendChatMessageResponse LilacdTest::SendToRoom(const std::string& session,
                                                    const std::string& text) {
   v1::SendChatMessageRequest request;
   request.set_session(session);
-  request.set_room(room);
+  request.set_chat(room);
   request.set_text(text);
   v1::SendChatMessageResponse response;
   grpc::Status status =

@@ -59,7 +59,7 @@ TEST_F(XmppResourcesTest, UserInfoOfARoomParticipantIsAnswered) {
   ASSERT_TRUE(Next("alice", v1::Event::kChatJoined).ok());
   v1::SetChatSubjectRequest subject;
   subject.set_session("alice");
-  subject.set_room(room);
+  subject.set_chat(room);
   subject.set_subject("open");
   v1::SetChatSubjectResponse set;
   ASSERT_TRUE(
@@ -70,7 +70,7 @@ TEST_F(XmppResourcesTest, UserInfoOfARoomParticipantIsAnswered) {
   ASSERT_TRUE(joined.ok()) << joined.status();
   v1::GetUserInfoRequest request;
   request.set_session("alice");
-  request.set_room(room);
+  request.set_chat(room);
   request.set_name("bob");
   v1::GetUserInfoResponse response;
   grpc::Status status =

@@ -1,0 +1,16 @@
+#ifndef LILAC_BACKEND_HOST_API_LIMITS_H_
+#define LILAC_BACKEND_HOST_API_LIMITS_H_
+
+#include <cstddef>
+
+namespace lilac {
+
+// Sizes lilacd takes in requests: checked when a request arrives and reported
+// by GetCapabilities.
+constexpr size_t kMaxNameBytes = 1024;
+constexpr size_t kMaxMessageBytes = 1 << 20;
+constexpr size_t kMaxFileBytes = 64 << 20;
+
+}  // namespace lilac
+
+#endif  // LILAC_BACKEND_HOST_API_LIMITS_H_
