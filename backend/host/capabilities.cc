@@ -127,10 +127,9 @@ v1::ChatCapabilities DescribeChatCapabilities(PurpleConversation* conv,
   PurpleConvChat* chat_data = PURPLE_CONV_CHAT(conv);
   const char* nick = purple_conv_chat_get_nick(chat_data);
   out.set_nickname(OrEmpty(nick));
-  PurpleConvChatBuddy* self =
-      nick ? purple_conv_chat_cb_find(chat_data, nick) : nullptr;
+  // libpurple gives no flags for a nickname not among the participants.
   *out.mutable_role() =
-      ToRole(self ? purple_conv_chat_user_get_flags(chat_data, nick)
+      ToRole(nick ? purple_conv_chat_user_get_flags(chat_data, nick)
                   : PURPLE_CBFLAGS_NONE);
   PurplePluginProtocolInfo* info =
       ProtocolInfoOf(purple_conversation_get_account(conv));

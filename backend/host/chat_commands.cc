@@ -331,9 +331,28 @@ void PurpleSessions::SetChatSubject(
 void PurpleSessions::OnChatSubjectChanged(LoopSession* session,
                                           const std::string& chat,
                                           const std::string& subject) {
+  v1::SetChatSubjectResponse response;
+  response.set_subject(subject);
+  AnswerSubjectWaits(session->key, &chat, response);
+}
+
+void PurpleSessions::FailSubjectWaits(const std::string& session,
+                                      v1::FailureCode code,
+                                      const std::string& why) {
+  v1::SetChatSubjectResponse response;
+  response.mutable_failure()->set_code(code);
+  response.mutable_failure()->set_message(why);
+  AnswerSubjectWaits(session, nullptr, response);
+}
+
+void PurpleSessions::AnswerSubjectWaits(
+    const std::string& session, const std::string* chat,
+    const v1::SetChatSubjectResponse& response) {
+  // Taken out first: a `done` may start another wait.
   std::vector<std::unique_ptr<PendingSubject>> answered;
   for (auto it = subject_waits_.begin(); it != subject_waits_.end();) {
-    if ((*it)->session == session->key && (*it)->chat == chat) {
+    if ((*it)->session == session &&
+        (chat == nullptr || (*it)->chat == *chat)) {
       answered.push_back(std::move(*it));
       it = subject_waits_.erase(it);
     } else {
@@ -342,29 +361,6 @@ void PurpleSessions::OnChatSubjectChanged(LoopSession* session,
   }
   for (std::unique_ptr<PendingSubject>& pending : answered) {
     g_source_remove(pending->timeout);
-    v1::SetChatSubjectResponse response;
-    response.set_subject(subject);
-    pending->done(response);
-  }
-}
-
-void PurpleSessions::FailSubjectWaits(const std::string& session,
-                                      v1::FailureCode code,
-                                      const std::string& why) {
-  std::vector<std::unique_ptr<PendingSubject>> failed;
-  for (auto it = subject_waits_.begin(); it != subject_waits_.end();) {
-    if ((*it)->session == session) {
-      failed.push_back(std::move(*it));
-      it = subject_waits_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (std::unique_ptr<PendingSubject>& pending : failed) {
-    g_source_remove(pending->timeout);
-    v1::SetChatSubjectResponse response;
-    response.mutable_failure()->set_code(code);
-    response.mutable_failure()->set_message(why);
     pending->done(response);
   }
 }

@@ -217,6 +217,9 @@ class PurpleSessions {
   // ended, or the session is gone).
   void FailSubjectWaits(const std::string& session, v1::FailureCode code,
                         const std::string& why);
+  // Answers the subject waits of `session` (of `chat` only, unless null).
+  void AnswerSubjectWaits(const std::string& session, const std::string* chat,
+                          const v1::SetChatSubjectResponse& response);
   friend gboolean SubjectTimeout(gpointer data);
   std::vector<std::pair<std::string, v1::Event>> join_failures_;
   guint join_failure_source_ = 0;
