@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <string>
 
 #include "frontend_shim/testing/shim_fixture.h"
 #include "gmock/gmock.h"
@@ -66,12 +67,26 @@ TEST_F(FacebookTest, ReplayedUnreadMessagesAreDeliveredOnce) {
 TEST_F(FacebookTest, AnsweringMarksOnlyUnreadConversationsRead) {
   StartShim("prpl-fake-facebook");
   LoginConnected(kAlice, "100001");
+  // Returns once the shim acked the answer: by then it decided whether the
+  // answer marks the conversation read, so a message injected afterwards is
+  // unread (waiting for the network's SendIm alone raced with that decision).
+  int answers = 0;
   auto answer = [&](const std::string& text) {
     pbnetwork::ConversationMessage message;
     message.set_username(kAlice);
     message.set_buddyname("200002");
     message.set_message(text);
+    const std::string id = "answer-" + std::to_string(++answers);
+    message.set_id(id);
     ASSERT_TRUE(spectrum_->SendMessage(message).ok());
+    ASSERT_TRUE(spectrum_
+                    ->WaitForPayload<pbnetwork::ConversationMessage>(
+                        pbnetwork::WrapperMessage::TYPE_CONV_MESSAGE_ACK,
+                        [&](const pbnetwork::ConversationMessage& ack) {
+                          return ack.id() == id;
+                        },
+                        kTimeout)
+                    .ok());
   };
   auto frame_after = [&](int64_t after, fake::v1::ClientFrame::FrameCase kind) {
     fake::v1::WaitForClientFrameRequest wait;

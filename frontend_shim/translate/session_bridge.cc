@@ -897,6 +897,13 @@ void SessionBridge::FinishSendMessage(
                                    " was not delivered: ", why));
     return done();
   }
+  // The user answered, so they saw the conversation (Facebook then marks
+  // it read and stops replaying it). Taken before the ack, so a message that
+  // arrives after Spectrum saw the ack stays unread.
+  const std::string conversation =
+      call.room.empty() ? message.buddyname() : call.room;
+  const bool unread = TakeUnread(message.username(), call.session, conversation,
+                                 !call.room.empty());
   if (!message.id().empty() && call.private_to.empty() && call.room.empty()) {
     pbnetwork::ConversationMessage ack;
     ack.set_username(message.username());
@@ -908,14 +915,7 @@ void SessionBridge::FinishSendMessage(
       Send(WrapFrame(WrapperMessage::TYPE_CONV_MESSAGE_ACK, ack));
     }
   }
-  // The user answered, so they saw the conversation (Facebook then marks
-  // it read and stops replaying it).
-  const std::string conversation =
-      call.room.empty() ? message.buddyname() : call.room;
-  if (!TakeUnread(message.username(), call.session, conversation,
-                  !call.room.empty())) {
-    return done();
-  }
+  if (!unread) return done();
   auto read = std::make_shared<ReadCall>();
   read->request.set_session(call.session);
   read->request.set_conversation(conversation);
