@@ -415,11 +415,8 @@ void LilacService::OnFetchFile(const v1::FetchFileRequest& request,
 void LilacService::OnSendFile(const v1::SendFileRequest& request,
                               Reply<v1::SendFileResponse> reply) {
   RunOnLoop(request, reply,
-            [this](const lilac::OnLoop& loop, const v1::SendFileRequest& r)
-                -> absl::StatusOr<v1::SendFileResponse> {
-              absl::Status status = sessions_->SendFile(loop, r);
-              if (!status.ok()) return status;
-              return v1::SendFileResponse();
+            [this](const lilac::OnLoop& loop, const v1::SendFileRequest& r) {
+              return sessions_->SendFile(loop, r);
             });
 }
 

@@ -287,7 +287,7 @@ absl::Status Validate(const v1::CancelRequestRequest& r) {
   return All({Session(r.session()), Id("request_id", r.request_id())});
 }
 absl::Status Validate(const v1::FetchFileRequest& r) {
-  return All({Session(r.session()), Id("file_id", r.file_id())});
+  return All({Session(r.session()), Id("transfer_id", r.transfer_id())});
 }
 absl::Status Validate(const v1::SendFileRequest& r) {
   absl::Status status = All({Session(r.session()), Name("to", r.to()),

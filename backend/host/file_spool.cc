@@ -69,23 +69,22 @@ void FileSpool::Discard(const std::string& path) {
   }
 }
 
-uint64_t FileSpool::Add(const std::string& session, const std::string& path,
-                        const std::string& filename) {
-  const uint64_t id = next_id_++;
-  files_[id] = Entry{session, path, filename};
-  return id;
+void FileSpool::Add(uint64_t transfer_id, const std::string& session,
+                    const std::string& path, const std::string& filename) {
+  files_[transfer_id] = Entry{session, path, filename};
 }
 
 absl::StatusOr<v1::FetchFileResponse> FileSpool::Fetch(
-    const std::string& session, uint64_t file_id) {
-  auto it = files_.find(file_id);
+    const std::string& session, uint64_t transfer_id) {
+  auto it = files_.find(transfer_id);
   if (it == files_.end() || it->second.session != session) {
-    return absl::NotFoundError(absl::StrCat("no file ", file_id, " in session ",
-                                            session, " (already fetched?)"));
+    return absl::NotFoundError(absl::StrCat("no file ", transfer_id,
+                                            " in session ", session,
+                                            " (already fetched?)"));
   }
   std::ifstream in(it->second.path, std::ios::binary);
   if (!in) {
-    return absl::InternalError(absl::StrCat("file ", file_id, " is gone"));
+    return absl::InternalError(absl::StrCat("file ", transfer_id, " is gone"));
   }
   v1::FetchFileResponse response;
   response.set_filename(it->second.filename);

@@ -33,12 +33,12 @@ class FileSpool {
   // Removes a file of the spool that was never registered with Add (a partial
   // download, a staged upload) and, for staged uploads, their directory.
   void Discard(const std::string& path);
-  // Registers a completely received file; returns its id.
-  uint64_t Add(const std::string& session, const std::string& path,
-               const std::string& filename);
+  // Registers a completely received file under its transfer's id.
+  void Add(uint64_t transfer_id, const std::string& session,
+           const std::string& path, const std::string& filename);
   // The file's bytes; the file is removed.
   absl::StatusOr<v1::FetchFileResponse> Fetch(const std::string& session,
-                                              uint64_t file_id);
+                                              uint64_t transfer_id);
   // Removes every file of `session`.
   void RemoveAllOf(const std::string& session);
 
@@ -50,7 +50,6 @@ class FileSpool {
   };
   const std::string root_;
   const uint64_t max_file_size_;
-  uint64_t next_id_ = 1;
   uint64_t next_path_ = 1;
   std::map<uint64_t, Entry> files_;
 };

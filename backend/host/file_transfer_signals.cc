@@ -4,8 +4,12 @@
 //
 // Plugins misuse the transfer API in many ways (cancel twice, complete and
 // then cancel, lie about the size, give no name), so every transfer is
-// reported once, its state kept in the transfer's ui_data.
+// reported once, its state kept in the transfer's ui_data. Each transfer gets
+// an id when libpurple creates it, carried by every event about it.
+#include <cstdint>
 #include <cstdio>
+#include <deque>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -23,13 +27,50 @@ namespace {
 constexpr char kTooLarge[] = "file is larger than the spool's size limit";
 constexpr char kUnnamed[] = "unnamed";
 
-// Values of PurpleXfer::ui_data (addresses of these markers).
-int received_marker;  // reported as received: the spooled file is the client's
-int failed_marker;    // reported as failed
-int oversize_marker;  // a cancel for exceeding the cap is scheduled
+// PurpleXfer::ui_data: created with the transfer, freed with it.
+struct TransferState {
+  enum class Phase {
+    kActive,
+    kOversize,  // a cancel for exceeding the cap is scheduled
+    kReported,  // received, sent or failed: nothing more is said
+  };
+  uint64_t id = 0;
+  Phase phase = Phase::kActive;
+};
+
+// Loop thread only, as libpurple.
+uint64_t next_transfer_id = 1;
+// Ids SendFile returned before the plugin created the transfer, oldest first.
+std::map<PurpleAccount*, std::deque<uint64_t>> reserved_outgoing_ids;
+
+void NewXfer(PurpleXfer* xfer);
+
+TransferState& StateOf(PurpleXfer* xfer) {
+  if (xfer->ui_data == nullptr) NewXfer(xfer);  // created before our ui ops
+  return *static_cast<TransferState*>(xfer->ui_data);
+}
 
 bool Reported(PurpleXfer* xfer) {
-  return xfer->ui_data == &received_marker || xfer->ui_data == &failed_marker;
+  return StateOf(xfer).phase == TransferState::Phase::kReported;
+}
+
+void NewXfer(PurpleXfer* xfer) {
+  auto* state = new TransferState;
+  auto reserved = reserved_outgoing_ids.find(purple_xfer_get_account(xfer));
+  if (purple_xfer_get_type(xfer) == PURPLE_XFER_SEND &&
+      reserved != reserved_outgoing_ids.end()) {
+    state->id = reserved->second.front();
+    reserved->second.pop_front();
+    if (reserved->second.empty()) reserved_outgoing_ids.erase(reserved);
+  } else {
+    state->id = next_transfer_id++;
+  }
+  xfer->ui_data = state;
+}
+
+void DestroyXfer(PurpleXfer* xfer) {
+  delete static_cast<TransferState*>(xfer->ui_data);
+  xfer->ui_data = nullptr;
 }
 
 LoopSession* SessionOf(PurpleXfer* xfer) {
@@ -47,7 +88,7 @@ std::string FilenameOf(PurpleXfer* xfer) {
 // removed.
 void Fail(PurpleXfer* xfer, v1::FailureCode code, const std::string& reason) {
   if (Reported(xfer)) return;
-  xfer->ui_data = &failed_marker;
+  StateOf(xfer).phase = TransferState::Phase::kReported;
   if (const char* local = purple_xfer_get_local_filename(xfer)) {
     Spool().Discard(local);
   }
@@ -59,6 +100,7 @@ void Fail(PurpleXfer* xfer, v1::FailureCode code, const std::string& reason) {
   failed->set_filename(FilenameOf(xfer));
   *failed->mutable_failure() = MakeFailure(code, reason);
   failed->set_outgoing(purple_xfer_get_type(xfer) == PURPLE_XFER_SEND);
+  failed->set_transfer_id(StateOf(xfer).id);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
@@ -106,11 +148,11 @@ gboolean CancelOversize(gpointer data) {
 void UpdateProgress(PurpleXfer* xfer, double) {
   if (purple_xfer_get_type(xfer) != PURPLE_XFER_RECEIVE ||
       purple_xfer_get_status(xfer) != PURPLE_XFER_STATUS_STARTED ||
-      xfer->ui_data != nullptr ||
+      StateOf(xfer).phase != TransferState::Phase::kActive ||
       purple_xfer_get_bytes_sent(xfer) <= Spool().max_file_size()) {
     return;
   }
-  xfer->ui_data = &oversize_marker;
+  StateOf(xfer).phase = TransferState::Phase::kOversize;
   purple_xfer_ref(xfer);
   g_idle_add(CancelOversize, xfer);
 }
@@ -127,12 +169,13 @@ void FileRecvComplete(PurpleXfer* xfer) {
     Fail(xfer, v1::FAILURE_CODE_NOT_CONNECTED, "the session is gone");
     return;
   }
-  xfer->ui_data = &received_marker;
+  StateOf(xfer).phase = TransferState::Phase::kReported;
   // Complete before libpurple closes the file (plugins that never end a
   // transfer leave it open): make its bytes visible to FetchFile.
   if (xfer->dest_fp != nullptr) fflush(xfer->dest_fp);
   const std::string filename = FilenameOf(xfer);
-  const uint64_t id = Spool().Add(session->key, local, filename);
+  const uint64_t id = StateOf(xfer).id;
+  Spool().Add(id, session->key, local, filename);
   std::string head(64, '\0');
   if (FILE* file = fopen(local.c_str(), "rb")) {
     head.resize(fread(head.data(), 1, head.size(), file));
@@ -142,7 +185,7 @@ void FileRecvComplete(PurpleXfer* xfer) {
   }
   v1::Event event;
   v1::FileReceived* received = event.mutable_file_received();
-  received->set_file_id(id);
+  received->set_transfer_id(id);
   received->set_sender(OrEmpty(purple_xfer_get_remote_user(xfer)));
   received->set_filename(filename);
   received->set_size(purple_xfer_get_bytes_sent(xfer));
@@ -159,7 +202,7 @@ void FileCancelled(PurpleXfer* xfer) {
 
 void FileSendComplete(PurpleXfer* xfer) {
   if (Reported(xfer)) return;
-  xfer->ui_data = &received_marker;
+  StateOf(xfer).phase = TransferState::Phase::kReported;
   if (const char* local = purple_xfer_get_local_filename(xfer)) {
     Spool().Discard(local);
   }
@@ -170,6 +213,7 @@ void FileSendComplete(PurpleXfer* xfer) {
   sent->set_to(OrEmpty(purple_xfer_get_remote_user(xfer)));
   sent->set_filename(FilenameOf(xfer));
   sent->set_size(purple_xfer_get_bytes_sent(xfer));
+  sent->set_transfer_id(StateOf(xfer).id);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
@@ -177,7 +221,16 @@ PurpleXferUiOps xfer_ui_ops = {};
 
 }  // namespace
 
+uint64_t TransferIdOf(PurpleXfer* xfer) { return StateOf(xfer).id; }
+
+uint64_t ReserveOutgoingTransferId(PurpleAccount* account) {
+  const uint64_t id = next_transfer_id++;
+  reserved_outgoing_ids[account].push_back(id);
+  return id;
+}
+
 void CancelTransfersOf(PurpleAccount* account) {
+  reserved_outgoing_ids.erase(account);
   // Cancels free transfers: walk a copy, and only transfers still alive.
   GList* all = g_list_copy(purple_xfers_get_all());
   for (GList* item = all; item != nullptr; item = item->next) {
@@ -193,6 +246,8 @@ void CancelTransfersOf(PurpleAccount* account) {
 }
 
 void InstallFileTransferSignals() {
+  xfer_ui_ops.new_xfer = NewXfer;
+  xfer_ui_ops.destroy = DestroyXfer;
   xfer_ui_ops.update_progress = UpdateProgress;
   purple_xfers_set_ui_ops(&xfer_ui_ops);
   void* xfers = purple_xfers_get_handle();

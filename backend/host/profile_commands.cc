@@ -8,6 +8,7 @@
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/request_tracker.h"
+#include "backend/host/ui_ops.h"
 
 namespace lilac {
 namespace {
@@ -222,11 +223,11 @@ absl::StatusOr<v1::FetchFileResponse> PurpleSessions::FetchFile(
     const OnLoop&, const v1::FetchFileRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
-  return files_->Fetch(request.session(), request.file_id());
+  return files_->Fetch(request.session(), request.transfer_id());
 }
 
-absl::Status PurpleSessions::SendFile(const OnLoop&,
-                                      const v1::SendFileRequest& request) {
+absl::StatusOr<v1::SendFileResponse> PurpleSessions::SendFile(
+    const OnLoop&, const v1::SendFileRequest& request) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleConnection* gc = purple_account_get_connection((*session)->account);
@@ -248,6 +249,10 @@ absl::Status PurpleSessions::SendFile(const OnLoop&,
   absl::StatusOr<std::string> local = files_->StageOutgoing(
       request.session(), request.filename(), request.data());
   if (!local.ok()) return local.status();
+  v1::SendFileResponse response;
+  // Taken by the transfer the plugin creates, now or (inside serv_send_file's
+  // plugins) possibly later.
+  response.set_transfer_id(ReserveOutgoingTransferId((*session)->account));
   PurpleXfer* xfer =
       info->new_xfer ? info->new_xfer(gc, request.to().c_str()) : nullptr;
   if (xfer != nullptr) {
@@ -255,7 +260,7 @@ absl::Status PurpleSessions::SendFile(const OnLoop&,
   } else {
     serv_send_file(gc, request.to().c_str(), local->c_str());
   }
-  return absl::OkStatus();
+  return response;
 }
 
 }  // namespace lilac

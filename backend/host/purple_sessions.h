@@ -122,7 +122,8 @@ class PurpleSessions {
 
   absl::StatusOr<v1::FetchFileResponse> FetchFile(
       const OnLoop& loop, const v1::FetchFileRequest& request);
-  absl::Status SendFile(const OnLoop& loop, const v1::SendFileRequest& request);
+  absl::StatusOr<v1::SendFileResponse> SendFile(
+      const OnLoop& loop, const v1::SendFileRequest& request);
 
   // --- For the libpurple callbacks (UI ops and signals) of this host. ---
 

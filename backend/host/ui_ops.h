@@ -1,6 +1,8 @@
 #ifndef LILAC_BACKEND_HOST_UI_OPS_H_
 #define LILAC_BACKEND_HOST_UI_OPS_H_
 
+#include <cstdint>
+
 #include "backend/host/purple_host.h"
 
 namespace lilac {
@@ -20,6 +22,13 @@ void InstallFileTransferSignals();
 // Cancels the unfinished file transfers of an account about to be deleted (not
 // every plugin does at close, and a transfer outliving its account crashes).
 void CancelTransfersOf(struct _PurpleAccount* account);
+// The id lilacd gave a transfer when libpurple created it (the id of its
+// events).
+uint64_t TransferIdOf(struct _PurpleXfer* xfer);
+// An id for the next outgoing transfer the plugin creates on `account`, for
+// SendFile to return before libpurple creates the transfer (some plugins do
+// that inside serv_send_file, some later).
+uint64_t ReserveOutgoingTransferId(struct _PurpleAccount* account);
 void InstallRoomlistUiOps();
 
 // While set, libpurple's has_focus asks about this conversation get "yes":

@@ -1330,7 +1330,7 @@ void SessionBridge::OfferFile(const std::string& jid,
   } else {
     v1::FetchFileRequest request;
     request.set_session(session);
-    request.set_file_id(file.file_id());
+    request.set_transfer_id(file.transfer_id());
     v1::FetchFileResponse response;
     const grpc::Status status =
         stub_->FetchFile(Context().get(), request, &response);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <filesystem>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -71,7 +72,7 @@ class FilesTest : public FakeNetworkTest {
                      v1::FetchFileResponse* response) {
     v1::FetchFileRequest request;
     request.set_session(session);
-    request.set_file_id(id);
+    request.set_transfer_id(id);
     return Call(&v1::LilacService::Stub::FetchFile, request, response);
   }
 
@@ -112,7 +113,7 @@ TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
 
   v1::FetchFileResponse fetched;
   grpc::Status status =
-      Fetch("alice", received->file_received().file_id(), &fetched);
+      Fetch("alice", received->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(fetched.filename(), "holiday.png");
   EXPECT_EQ(fetched.mime_type(), "image/png");
@@ -120,7 +121,7 @@ TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
   EXPECT_EQ(SpooledFiles(), 0);
 
   v1::FetchFileResponse again;
-  status = Fetch("alice", received->file_received().file_id(), &again);
+  status = Fetch("alice", received->file_received().transfer_id(), &again);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
 
@@ -137,6 +138,7 @@ TEST_F(FilesTest, FileOverTheSizeCapIsRefusedAndNothingWritten) {
   EXPECT_EQ(failed->file_transfer_failed().failure().code(),
             v1::FAILURE_CODE_TOO_LARGE);
   EXPECT_FALSE(failed->file_transfer_failed().outgoing());
+  EXPECT_NE(failed->file_transfer_failed().transfer_id(), 0u);
   // The plugin told the sender no.
   absl::StatusOr<fake::v1::ClientFrame> refusal =
       WaitForClientFrame("alice", fake::v1::ClientFrame::kCancelFile);
@@ -211,7 +213,43 @@ TEST_F(FilesTest, SendFileDeliversTheBytesThenReportsFileSent) {
   EXPECT_EQ(done->file_sent().to(), "bob");
   EXPECT_EQ(done->file_sent().filename(), "report.txt");
   EXPECT_EQ(done->file_sent().size(), data.size());
+  EXPECT_NE(response.transfer_id(), 0u);
+  EXPECT_EQ(done->file_sent().transfer_id(), response.transfer_id());
   EXPECT_EQ(SpooledFiles(), 0);  // the staged copy is removed
+}
+
+TEST_F(FilesTest, TwoTransfersToOnePeerAreToldApartByTheirIds) {
+  // Same peer, same name: only the id says which FileSent is which.
+  uint64_t ids[2] = {0, 0};
+  const size_t sizes[2] = {1000, 2000};
+  for (int i = 0; i < 2; ++i) {
+    v1::SendFileRequest request;
+    request.set_session("alice");
+    request.set_to("bob");
+    request.set_filename("same.txt");
+    request.set_data(TextBytes(sizes[i], 'a' + i));
+    v1::SendFileResponse response;
+    grpc::Status status =
+        Call(&v1::LilacService::Stub::SendFile, request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ids[i] = response.transfer_id();
+  }
+  EXPECT_NE(ids[0], 0u);
+  EXPECT_NE(ids[1], 0u);
+  EXPECT_NE(ids[0], ids[1]);
+  // Either may finish first.
+  for (int done = 0; done < 2; ++done) {
+    ASSERT_TRUE(Next("alice", v1::Event::kFileSent).ok());
+  }
+  std::map<uint64_t, uint64_t> size_of_id;
+  for (const v1::Event& event : client_->Events()) {
+    if (event.session() == "alice" && event.has_file_sent()) {
+      size_of_id[event.file_sent().transfer_id()] = event.file_sent().size();
+    }
+  }
+  EXPECT_THAT(size_of_id, ::testing::UnorderedElementsAre(
+                              ::testing::Pair(ids[0], sizes[0]),
+                              ::testing::Pair(ids[1], sizes[1])));
 }
 
 TEST_F(FilesTest, EmptyFilesAreNotSent) {
@@ -257,7 +295,7 @@ TEST_F(FilesTest, MisbehavingPluginLeavesLilacdAndOtherSessionsWorking) {
   EXPECT_EQ(received->file_received().filename(), "late.png");
   v1::FetchFileResponse fetched;
   grpc::Status status =
-      Fetch("alice", received->file_received().file_id(), &fetched);
+      Fetch("alice", received->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(fetched.data() == data) << fetched.data().size() << " bytes";
 
@@ -289,7 +327,7 @@ TEST_F(FilesTest, LogoutRemovesTheSessionsSpooledFiles) {
   EXPECT_EQ(SpooledFiles(), 1);  // carol's
 
   v1::FetchFileResponse fetched;
-  status = Fetch("carol", carols->file_received().file_id(), &fetched);
+  status = Fetch("carol", carols->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(fetched.filename(), "c.txt");
 }

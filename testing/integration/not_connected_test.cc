@@ -218,7 +218,7 @@ TEST_F(NotConnectedTest, CallsOnWhatLilacdKeepsWorkAnyTime) {
       grpc::StatusCode::NOT_FOUND);
   v1::FetchFileRequest fetch;
   fetch.set_session("alice");
-  fetch.set_file_id(7);
+  fetch.set_transfer_id(7);
   EXPECT_EQ(Allowed("FetchFile", &Stub::FetchFile, fetch).error_code(),
             grpc::StatusCode::NOT_FOUND);
 
