@@ -154,22 +154,43 @@ void EventStream::Follow(std::shared_ptr<EventLog> log, uint64_t after) {
   const std::string session = log->session();
   {
     absl::MutexLock lock(&mutex_);
-    if (finished_ || cursors_.count(session) > 0) return;
+    if (finished_ || Follows(session, log.get())) return;
   }
-  // Subscribed before the cursor exists: a Wake in between finds no cursor and
-  // does nothing, and the Wake below catches up.
+  // Subscribed before the cursor exists: a Wake in between finds no cursor (or
+  // the older session's) and does nothing, and the Wake below catches up.
   const int subscription = log->Subscribe([this, session] { Wake(session); });
   bool followed;
   {
     absl::MutexLock lock(&mutex_);
-    followed = !finished_ && cursors_.count(session) == 0;
-    if (followed) cursors_[session] = Cursor{log, after, subscription};
+    followed = !finished_ && !Follows(session, log.get());
+    if (followed) {
+      Cursor cursor{log, after, subscription};
+      if (cursors_.count(session) > 0) {
+        successors_[session].push_back(std::move(cursor));
+      } else {
+        cursors_[session] = std::move(cursor);
+      }
+    }
   }
   if (!followed) {
     log->Unsubscribe(subscription);
     return;
   }
   Wake(session);
+}
+
+bool EventStream::Follows(const std::string& session,
+                          const EventLog* log) const {
+  if (auto it = cursors_.find(session);
+      it != cursors_.end() && it->second.log.get() == log) {
+    return true;
+  }
+  if (auto it = successors_.find(session); it != successors_.end()) {
+    for (const Cursor& cursor : it->second) {
+      if (cursor.log.get() == log) return true;
+    }
+  }
+  return false;
 }
 
 void EventStream::Wake(const std::string& session) {
@@ -234,6 +255,12 @@ void EventStream::Pump() {
       // calling Wake.
       ended_.push_back(std::move(cursor));
       cursors_.erase(it);
+      if (auto next = successors_.find(session); next != successors_.end()) {
+        cursors_[session] = std::move(next->second.front());
+        next->second.pop_front();
+        if (next->second.empty()) successors_.erase(next);
+        if (ready_set_.insert(session).second) ready_.push_back(session);
+      }
     }
     Write();
   }
@@ -294,6 +321,10 @@ void EventStream::OnDone() {
     finished_ = true;
     cursors.swap(cursors_);
     ended.swap(ended_);
+    for (auto& [session, later] : successors_) {
+      for (Cursor& cursor : later) ended.push_back(std::move(cursor));
+    }
+    successors_.clear();
     behind_.clear();
     ReleaseHold();  // a client that went away holds nothing
   }

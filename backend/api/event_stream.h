@@ -58,9 +58,13 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   // Sets the heartbeat alarm for one interval after the last write.
   void ArmHeartbeat() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   void OnHeartbeatAlarm(bool fired) ABSL_LOCKS_EXCLUDED(mutex_);
-  // Starts following `log` from `after` (no-op if already followed).
+  // Starts following `log` from `after` (no-op if already followed). A newer
+  // session of a key whose older one is still being written waits for that
+  // one's end.
   void Follow(std::shared_ptr<EventLog> log, uint64_t after)
       ABSL_LOCKS_EXCLUDED(mutex_);
+  bool Follows(const std::string& session, const EventLog* log) const
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Marks a session as having something to write and writes if idle.
   void Wake(const std::string& session) ABSL_LOCKS_EXCLUDED(mutex_);
   // Starts the next write if none is in flight.
@@ -85,6 +89,9 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
   std::map<std::string, Cursor> cursors_ ABSL_GUARDED_BY(mutex_);
   // Cursors of sessions that ended; unsubscribed in OnDone.
   std::vector<Cursor> ended_ ABSL_GUARDED_BY(mutex_);
+  // Later sessions of a key (opened again), each taking over the key's cursor
+  // when the one before ends. Subscribed already.
+  std::map<std::string, std::deque<Cursor>> successors_ ABSL_GUARDED_BY(mutex_);
   // Sessions that may have unwritten events, in the order they woke up.
   std::deque<std::string> ready_ ABSL_GUARDED_BY(mutex_);
   std::set<std::string> ready_set_ ABSL_GUARDED_BY(mutex_);

@@ -7,8 +7,12 @@
 
 namespace lilac {
 
-EventLog::EventLog(std::string session, size_t capacity)
-    : session_(std::move(session)), capacity_(capacity > 0 ? capacity : 1) {}
+EventLog::EventLog(std::string session, size_t capacity,
+                   uint64_t first_sequence)
+    : session_(std::move(session)),
+      capacity_(capacity > 0 ? capacity : 1),
+      first_sequence_(first_sequence > 0 ? first_sequence : 1),
+      last_sequence_(first_sequence_ - 1) {}
 
 uint64_t EventLog::Append(v1::Event event) {
   event.set_session(session_);
@@ -31,6 +35,7 @@ uint64_t EventLog::Append(v1::Event event) {
 
 EventLog::Next EventLog::ReadAfter(uint64_t after_sequence) const {
   absl::MutexLock lock(&mutex_);
+  if (after_sequence == 0) after_sequence = first_sequence_ - 1;
   Next next;
   if (events_.empty() || after_sequence >= last_sequence_) return next;
   const uint64_t first = events_.front()->sequence();

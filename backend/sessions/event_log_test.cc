@@ -43,6 +43,23 @@ TEST(EventLogTest, AReaderBehindTheBufferGetsAnExactGap) {
   EXPECT_FALSE(log.ReadAfter(7).gap.has_value());
 }
 
+TEST(EventLogTest, ALaterSessionOfAKeyGoesOnNumbering) {
+  EventLog log("alice", 4, 61);
+  EXPECT_EQ(log.last_sequence(), 60);
+  EXPECT_EQ(log.ReadAfter(57).event, nullptr);  // nothing yet
+  EXPECT_EQ(log.Append(Typing("a")), 61);
+  // From the start: no gap for the earlier session's numbers.
+  EventLog::Next first = log.ReadAfter(0);
+  EXPECT_FALSE(first.gap.has_value());
+  ASSERT_NE(first.event, nullptr);
+  EXPECT_EQ(first.event->sequence(), 61);
+  // A cursor of the earlier session is told what of it was missed.
+  EventLog::Next old = log.ReadAfter(57);
+  ASSERT_TRUE(old.gap.has_value());
+  EXPECT_EQ(old.gap->first_lost(), 58);
+  EXPECT_EQ(old.gap->last_lost(), 60);
+}
+
 TEST(EventLogTest, SubscribersAreWokenUntilTheyUnsubscribe) {
   EventLog log("alice", 4);
   std::atomic<int> wakes{0};

@@ -22,14 +22,27 @@ SessionRegistry::SessionRegistry(size_t events_per_session)
     : events_per_session_(events_per_session), instance_id_(NewInstanceId()) {}
 
 absl::Status SessionRegistry::OpenSession(const v1::Session& session) {
-  auto log = std::make_shared<EventLog>(session.session(), events_per_session_);
+  std::shared_ptr<EventLog> log;
   {
     absl::MutexLock lock(&mutex_);
-    auto [it, inserted] =
-        sessions_.try_emplace(session.session(), Entry{session, log});
-    if (!inserted) {
+    if (sessions_.count(session.session())) {
       return absl::AlreadyExistsError(
           absl::StrCat("session ", session.session(), " already exists"));
+    }
+    uint64_t first_sequence = 1;
+    if (auto closed = closed_last_sequence_.find(session.session());
+        closed != closed_last_sequence_.end()) {
+      first_sequence = closed->second + 1;
+    }
+    log = std::make_shared<EventLog>(session.session(), events_per_session_,
+                                     first_sequence);
+    sessions_.emplace(session.session(), Entry{session, log});
+    // The new session's log is the one found under its key now.
+    for (auto it = closed_logs_.begin(); it != closed_logs_.end(); ++it) {
+      if ((*it)->session() == session.session()) {
+        closed_logs_.erase(it);
+        break;
+      }
     }
   }
   absl::MutexLock lock(&subscribers_mutex_);
@@ -66,7 +79,13 @@ void SessionRegistry::CloseSession(const std::string& session) {
   }
   v1::Event ended;
   ended.mutable_session_ended();
-  log->Append(std::move(ended));
+  const uint64_t last = log->Append(std::move(ended));
+  absl::MutexLock lock(&mutex_);
+  closed_last_sequence_[log->session()] = last;
+  if (!sessions_.count(log->session())) {
+    closed_logs_.push_back(std::move(log));
+    if (closed_logs_.size() > kClosedLogsKept) closed_logs_.pop_front();
+  }
 }
 
 absl::StatusOr<v1::Session> SessionRegistry::Get(
@@ -96,7 +115,12 @@ std::shared_ptr<EventLog> SessionRegistry::FindLog(
     const std::string& session) const {
   absl::MutexLock lock(&mutex_);
   auto it = sessions_.find(session);
-  return it == sessions_.end() ? nullptr : it->second.log;
+  if (it != sessions_.end()) return it->second.log;
+  for (auto closed = closed_logs_.rbegin(); closed != closed_logs_.rend();
+       ++closed) {
+    if ((*closed)->session() == session) return *closed;
+  }
+  return nullptr;
 }
 
 std::vector<std::shared_ptr<EventLog>> SessionRegistry::AllLogs() const {

@@ -1,6 +1,8 @@
 #ifndef LILAC_BACKEND_SESSIONS_SESSION_REGISTRY_H_
 #define LILAC_BACKEND_SESSIONS_SESSION_REGISTRY_H_
 
+#include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,7 +37,9 @@ class SessionRegistry : public EventSink {
   // Sorted by key.
   std::vector<v1::Session> List() const;
   // The session's log, or null. Holders keep reading it after the session
-  // closed.
+  // closed; the logs of the last kClosedLogsKept closed sessions are still
+  // found (a follower that reconnects reads the session's end), until their
+  // key is opened again.
   std::shared_ptr<EventLog> FindLog(const std::string& session) const;
   std::vector<std::shared_ptr<EventLog>> AllLogs() const;
 
@@ -52,10 +56,17 @@ class SessionRegistry : public EventSink {
     std::shared_ptr<EventLog> log;
   };
 
+  static constexpr size_t kClosedLogsKept = 64;
+
   const size_t events_per_session_;
   const std::string instance_id_;
   mutable absl::Mutex mutex_;
   std::map<std::string, Entry> sessions_ ABSL_GUARDED_BY(mutex_);
+  // Closed sessions whose logs are kept, oldest first.
+  std::deque<std::shared_ptr<EventLog>> closed_logs_ ABSL_GUARDED_BY(mutex_);
+  // The last sequence number of every key's latest closed session, so a key
+  // opened again goes on numbering. A few bytes per key ever used.
+  std::map<std::string, uint64_t> closed_last_sequence_ ABSL_GUARDED_BY(mutex_);
 
   absl::Mutex subscribers_mutex_ ABSL_ACQUIRED_AFTER(mutex_);
   std::map<int, std::function<void(std::shared_ptr<EventLog>)>> subscribers_

@@ -1,5 +1,7 @@
 #include "backend/sessions/session_registry.h"
 
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -50,7 +52,10 @@ TEST(SessionRegistryTest, ClosingEndsTheLogAndForgetsTheSession) {
   std::shared_ptr<EventLog> log = registry.FindLog("alice");
   registry.CloseSession("alice");
   EXPECT_EQ(registry.Get("alice").status().code(), absl::StatusCode::kNotFound);
-  EXPECT_EQ(registry.FindLog("alice"), nullptr);
+  EXPECT_TRUE(registry.List().empty());
+  // Its log is still found, for followers that come back for the end.
+  EXPECT_EQ(registry.FindLog("alice"), log);
+  EXPECT_TRUE(registry.AllLogs().empty());
   // A reader holding the log still sees the end.
   EventLog::Next last = log->ReadAfter(0);
   ASSERT_NE(last.event, nullptr);
@@ -58,6 +63,38 @@ TEST(SessionRegistryTest, ClosingEndsTheLogAndForgetsTheSession) {
   // Events for a closed or unknown session go nowhere.
   registry.Emit("alice", Connected("x"));
   EXPECT_EQ(log->last_sequence(), 1);
+}
+
+TEST(SessionRegistryTest, AKeyOpenedAgainGoesOnNumbering) {
+  SessionRegistry registry(16);
+  ASSERT_TRUE(registry.OpenSession(Described("alice")).ok());
+  registry.Emit("alice", Connected("a"));
+  registry.Emit("alice", Connected("a"));
+  registry.CloseSession("alice");  // SessionEnded is 3
+  ASSERT_TRUE(registry.OpenSession(Described("alice")).ok());
+  std::shared_ptr<EventLog> log = registry.FindLog("alice");
+  EXPECT_EQ(log->last_sequence(), 3);
+  registry.Emit("alice", Connected("a"));
+  EXPECT_EQ(log->last_sequence(), 4);
+  EXPECT_EQ(registry.Get("alice")->last_sequence(), 4);
+  // Another key starts at 1.
+  ASSERT_TRUE(registry.OpenSession(Described("bob")).ok());
+  registry.Emit("bob", Connected("b"));
+  EXPECT_EQ(registry.Get("bob")->last_sequence(), 1);
+}
+
+TEST(SessionRegistryTest, OnlyTheLatestEndedSessionsAreKept) {
+  SessionRegistry registry(16);
+  for (int i = 0; i < 70; ++i) {
+    const std::string key = "user" + std::to_string(i);
+    ASSERT_TRUE(registry.OpenSession(Described(key)).ok());
+    registry.CloseSession(key);
+  }
+  EXPECT_EQ(registry.FindLog("user5"), nullptr);
+  ASSERT_NE(registry.FindLog("user6"), nullptr);
+  ASSERT_NE(registry.FindLog("user69"), nullptr);
+  EXPECT_TRUE(
+      registry.FindLog("user69")->ReadAfter(0).event->has_session_ended());
 }
 
 TEST(SessionRegistryTest, OpenedSessionsAreAnnounced) {

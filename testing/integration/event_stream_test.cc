@@ -211,6 +211,60 @@ TEST_F(EventStreamTest, AClientBehindTheBufferGetsAGapThenTheRest) {
   EXPECT_EQ(events[8].message_received().text(), "m19");
 }
 
+TEST_F(EventStreamTest, ALoginAgainGoesOnNumberingAfterTheEndedSession) {
+  LoginConnected("alice", "alice");
+  InjectMessages(2);
+  absl::StatusOr<v1::Event> m0 = client_->WaitFor([](const v1::Event& e) {
+    return e.has_message_received() && e.message_received().text() == "m0";
+  });
+  ASSERT_TRUE(m0.ok()) << m0.status();
+  const uint64_t seen = m0->sequence();  // where a follower went away
+
+  v1::LogoutRequest logout;
+  logout.set_session("alice");
+  v1::LogoutResponse logged_out;
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::Logout, logout, &logged_out).ok());
+  absl::StatusOr<v1::Event> ended = client_->WaitFor(
+      [](const v1::Event& e) { return e.has_session_ended(); });
+  ASSERT_TRUE(ended.ok()) << ended.status();
+
+  // The follower comes back after the logout: it still reads the end.
+  v1::StreamEventsRequest resume;
+  v1::SessionCursor* cursor = resume.add_sessions();
+  cursor->set_session("alice");
+  cursor->set_after_sequence(seen);
+  const uint64_t missed = ended->sequence() - seen;
+  std::vector<v1::Event> tail = Read(resume, static_cast<int>(missed));
+  ASSERT_EQ(tail.size(), missed);
+  EXPECT_EQ(tail.front().sequence(), seen + 1);
+  EXPECT_TRUE(tail.back().has_session_ended());
+
+  // Logged in again, alice numbers on: event 1 of the new session would
+  // have fallen inside the old cursor's range.
+  ASSERT_TRUE(Login("alice", "alice").ok());
+  absl::StatusOr<v1::Event> connected =
+      client_->WaitFor(ConnectionIs("alice", v1::CONNECTION_STATE_CONNECTED));
+  ASSERT_TRUE(connected.ok()) << connected.status();
+  EXPECT_GT(connected->sequence(), ended->sequence());
+  // The all-sessions recorder saw the new session from its first event.
+  uint64_t first_new = 0;
+  for (const v1::Event& event : client_->Events()) {
+    if (event.session() == "alice" && event.sequence() > ended->sequence()) {
+      first_new = event.sequence();
+      break;
+    }
+  }
+  EXPECT_EQ(first_new, ended->sequence() + 1);
+
+  // The old cursor now learns what it missed of the ended session.
+  std::vector<v1::Event> after = Read(resume, 2);
+  ASSERT_EQ(after.size(), 2);
+  ASSERT_TRUE(after[0].has_gap()) << after[0].ShortDebugString();
+  EXPECT_EQ(after[0].gap().first_lost(), seen + 1);
+  EXPECT_EQ(after[0].gap().last_lost(), ended->sequence());
+  EXPECT_EQ(after[1].sequence(), ended->sequence() + 1);
+}
+
 TEST_F(EventStreamTest, UnknownSessionsAndEmptyRequestsAreRefused) {
   v1::StreamEventsRequest unknown;
   unknown.add_sessions()->set_session("nobody");
