@@ -108,11 +108,12 @@ class EventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
       ABSL_GUARDED_BY(mutex_);  // the message being written
 };
 
-// A StreamEvents call refused before it started (its request did not parse):
-// finishes with `status` and deletes itself when done.
-class RefusedEventStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+// A server-streaming call (StreamEvents, FetchFile) refused before it
+// started (its request did not parse): finishes with `status` and deletes
+// itself when done.
+class RefusedServerStream : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  explicit RefusedEventStream(const grpc::Status& status) { Finish(status); }
+  explicit RefusedServerStream(const grpc::Status& status) { Finish(status); }
   void OnDone() override { delete this; }
 };
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/api/event_stream.h"
+#include "backend/api/file_calls.h"
 #include "backend/host/plugin_catalog.h"
 #include "backend/host/protocol_catalog.h"
 #include "common/proto/duration.h"
@@ -45,8 +46,7 @@ LilacService::LilacService(PurpleHost* host, PurpleSessions* sessions,
   Serve("SetProfile", &LilacService::OnSetProfile);
   Serve("AnswerRequest", &LilacService::OnAnswerRequest);
   Serve("CancelRequest", &LilacService::OnCancelRequest);
-  Serve("FetchFile", &LilacService::OnFetchFile);
-  Serve("SendFile", &LilacService::OnSendFile);
+  ServeFileCalls();
   ServeEventStream();
 }
 
@@ -143,11 +143,36 @@ void LilacService::ServeEventStream() {
             v1::StreamEventsRequest request;
             if (absl::Status parsed = ParseWireRequest(*wire, &request);
                 !parsed.ok()) {
-              return new RefusedEventStream(ToGrpcStatus(parsed));
+              return new RefusedServerStream(ToGrpcStatus(parsed));
             }
             return new EventStream(registry_, request, [this](bool hold) {
               host_->HoldNetwork(hold);
             });
+          }));
+}
+
+void LilacService::ServeFileCalls() {
+  MarkMethodRawCallback(
+      MethodIndex("FetchFile"),
+      new grpc::internal::CallbackServerStreamingHandler<grpc::ByteBuffer,
+                                                         grpc::ByteBuffer>(
+          [this](grpc::CallbackServerContext*, const grpc::ByteBuffer* wire)
+              -> grpc::ServerWriteReactor<grpc::ByteBuffer>* {
+            v1::FetchFileRequest request;
+            if (absl::Status parsed = ParseWireRequest(*wire, &request);
+                !parsed.ok()) {
+              return new RefusedServerStream(ToGrpcStatus(parsed));
+            }
+            return new FetchFileCall(host_, sessions_, request);
+          }));
+  MarkMethodRawCallback(
+      MethodIndex("SendFile"),
+      new grpc::internal::CallbackClientStreamingHandler<grpc::ByteBuffer,
+                                                         grpc::ByteBuffer>(
+          [this](grpc::CallbackServerContext* context,
+                 grpc::ByteBuffer* wire_response)
+              -> grpc::ServerReadReactor<grpc::ByteBuffer>* {
+            return new SendFileCall(context, host_, sessions_, wire_response);
           }));
 }
 
@@ -401,22 +426,6 @@ void LilacService::OnCancelRequest(const v1::CancelRequestRequest& request,
               absl::Status status = sessions_->CancelRequest(loop, r);
               if (!status.ok()) return status;
               return v1::CancelRequestResponse();
-            });
-}
-
-void LilacService::OnFetchFile(const v1::FetchFileRequest& request,
-                               Reply<v1::FetchFileResponse> reply) {
-  RunOnLoop(request, reply,
-            [this](const lilac::OnLoop& loop, const v1::FetchFileRequest& r) {
-              return sessions_->FetchFile(loop, r);
-            });
-}
-
-void LilacService::OnSendFile(const v1::SendFileRequest& request,
-                              Reply<v1::SendFileResponse> reply) {
-  RunOnLoop(request, reply,
-            [this](const lilac::OnLoop& loop, const v1::SendFileRequest& r) {
-              return sessions_->SendFile(loop, r);
             });
 }
 

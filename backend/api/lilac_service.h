@@ -54,6 +54,9 @@ class LilacService final : public v1::LilacService::CallbackService {
   // Serves the StreamEvents call the same way: parsed from the wire, its
   // events written as wire bytes.
   void ServeEventStream();
+  // Serves FetchFile (streamed to the client) and SendFile (streamed from
+  // it), in chunks.
+  void ServeFileCalls();
 
   // Validates `request`, then runs `work` on the loop thread and replies with
   // its result.
@@ -130,10 +133,6 @@ class LilacService final : public v1::LilacService::CallbackService {
                        Reply<v1::AnswerRequestResponse> reply);
   void OnCancelRequest(const v1::CancelRequestRequest& request,
                        Reply<v1::CancelRequestResponse> reply);
-  void OnFetchFile(const v1::FetchFileRequest& request,
-                   Reply<v1::FetchFileResponse> reply);
-  void OnSendFile(const v1::SendFileRequest& request,
-                  Reply<v1::SendFileResponse> reply);
 
   PurpleHost* const host_;
   PurpleSessions* const sessions_;

@@ -296,9 +296,46 @@ absl::Status Validate(const v1::SendFileRequest& r) {
   if (r.filename().find('/') != std::string::npos) {
     return absl::InvalidArgumentError("filename must not contain '/'");
   }
-  if (r.data().size() > kMaxFileBytes) {
+  if (r.size() == 0) {
+    // libpurple would wait forever for the first byte of an empty file.
     return absl::InvalidArgumentError(
-        absl::StrCat("data is larger than ", kMaxFileBytes, " bytes"));
+        "size is required: files of 0 bytes cannot be sent");
+  }
+  if (r.size() > kMaxFileBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("size is larger than ", kMaxFileBytes, " bytes"));
+  }
+  if (r.offset() != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "offset of the first message must be 0, not ", r.offset()));
+  }
+  return ValidateFileChunk(r, 0, r.size(), /*first=*/true);
+}
+
+absl::Status ValidateFileChunk(const v1::SendFileRequest& r, uint64_t received,
+                               uint64_t size, bool first) {
+  if (!first && (!r.session().empty() || !r.to().empty() ||
+                 !r.filename().empty() || r.size() != 0)) {
+    return absl::InvalidArgumentError(
+        "session, to, filename and size belong in the first message only");
+  }
+  if (!first && r.data().empty()) {
+    return absl::InvalidArgumentError(
+        "data is required in every message after the first");
+  }
+  if (r.data().size() > kMaxFileChunkBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("data is larger than ", kMaxFileChunkBytes,
+                     " bytes: send the file in smaller chunks"));
+  }
+  if (r.offset() != received) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "offset ", r.offset(), " is not the ", received,
+        " bytes received so far (a chunk out of order, repeated or missing)"));
+  }
+  if (r.data().size() > size - received) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "more bytes than size: ", received + r.data().size(), " of ", size));
   }
   return absl::OkStatus();
 }

@@ -60,7 +60,15 @@ absl::Status Validate(const v1::SetProfileRequest& request);
 absl::Status Validate(const v1::AnswerRequestRequest& request);
 absl::Status Validate(const v1::CancelRequestRequest& request);
 absl::Status Validate(const v1::FetchFileRequest& request);
+// The first message of SendFile's stream: where the file goes, its size, and
+// its first bytes (if any).
 absl::Status Validate(const v1::SendFileRequest& request);
+// A message of SendFile's stream, after `received` of `size` bytes came:
+// data only, at the right offset, within size (`first` for the first
+// message, which also carries the header).
+absl::Status ValidateFileChunk(const v1::SendFileRequest& request,
+                               uint64_t received, uint64_t size,
+                               bool first = false);
 // StreamEventsRequest.heartbeat_interval's bounds; absent or zero is 30 s.
 constexpr absl::Duration kMinHeartbeatInterval = absl::Seconds(1);
 constexpr absl::Duration kMaxHeartbeatInterval = absl::Hours(1);

@@ -185,7 +185,26 @@ TEST(RequestValidationTest, FilesHaveSafeNames) {
   file.set_filename("../etc/passwd");
   EXPECT_THAT(Message(Validate(file)), HasSubstr("'/'"));
   file.set_filename("notes.txt");
+  EXPECT_THAT(Message(Validate(file)), HasSubstr("size is required"));
+  file.set_size(10);
   EXPECT_TRUE(Validate(file).ok());
+  file.set_data(std::string(11, 'x'));
+  EXPECT_THAT(Message(Validate(file)), HasSubstr("more bytes than size"));
+}
+
+TEST(RequestValidationTest, FileChunksComeInOrderWithinTheSize) {
+  v1::SendFileRequest chunk;
+  chunk.set_data("abc");
+  chunk.set_offset(10);
+  EXPECT_TRUE(ValidateFileChunk(chunk, 10, 20).ok());
+  EXPECT_THAT(Message(ValidateFileChunk(chunk, 13, 20)), HasSubstr("repeated"));
+  EXPECT_THAT(Message(ValidateFileChunk(chunk, 7, 20)),
+              HasSubstr("out of order"));
+  EXPECT_THAT(Message(ValidateFileChunk(chunk, 10, 12)),
+              HasSubstr("more bytes than size"));
+  chunk.set_session("alice");
+  EXPECT_THAT(Message(ValidateFileChunk(chunk, 10, 20)),
+              HasSubstr("first message only"));
 }
 
 }  // namespace

@@ -10,6 +10,8 @@ namespace lilac {
 constexpr size_t kMaxNameBytes = 1024;
 constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
+// The most bytes of a file in one message of SendFile or FetchFile.
+constexpr size_t kMaxFileChunkBytes = 1 << 20;
 
 }  // namespace lilac
 

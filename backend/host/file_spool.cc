@@ -1,10 +1,10 @@
 #include "backend/host/file_spool.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 #include "absl/strings/str_cat.h"
@@ -33,7 +33,7 @@ absl::StatusOr<std::string> FileSpool::NewPath(const std::string& session,
 
 absl::StatusOr<std::string> FileSpool::StageOutgoing(
     const std::string& session, const std::string& filename,
-    const std::string& data) {
+    PartialUpload& upload) {
   absl::StatusOr<std::string> slot = NewPath(session, filename);
   if (!slot.ok()) return slot.status();
   const std::string dir = absl::StrCat(*slot, ".out");
@@ -46,10 +46,10 @@ absl::StatusOr<std::string> FileSpool::StageOutgoing(
   std::string name = filename.substr(filename.rfind('/') + 1);
   if (name.empty() || name == "." || name == "..") name = "file";
   const std::string path = absl::StrCat(dir, "/", name);
-  std::ofstream out(path, std::ios::binary);
-  out.write(data.data(), data.size());
-  out.close();
-  if (!out) return absl::InternalError("cannot stage the file to send");
+  if (absl::Status moved = upload.MoveTo(path); !moved.ok()) {
+    std::filesystem::remove(dir, error);
+    return moved;
+  }
   return path;
 }
 
@@ -74,27 +74,36 @@ void FileSpool::Add(uint64_t transfer_id, const std::string& session,
   files_[transfer_id] = Entry{session, path, filename};
 }
 
-absl::StatusOr<v1::FetchFileResponse> FileSpool::Fetch(
-    const std::string& session, uint64_t transfer_id) {
+absl::StatusOr<FileSpool::Opened> FileSpool::Open(const std::string& session,
+                                                  uint64_t transfer_id) const {
   auto it = files_.find(transfer_id);
   if (it == files_.end() || it->second.session != session) {
     return absl::NotFoundError(absl::StrCat("no file ", transfer_id,
                                             " in session ", session,
                                             " (already fetched?)"));
   }
-  std::ifstream in(it->second.path, std::ios::binary);
-  if (!in) {
+  Opened opened;
+  opened.fd = open(it->second.path.c_str(), O_RDONLY | O_CLOEXEC);
+  struct stat info;
+  if (opened.fd < 0 || fstat(opened.fd, &info) != 0) {
+    if (opened.fd >= 0) close(opened.fd);
     return absl::InternalError(absl::StrCat("file ", transfer_id, " is gone"));
   }
-  v1::FetchFileResponse response;
-  response.set_filename(it->second.filename);
-  response.mutable_data()->assign(std::istreambuf_iterator<char>(in),
-                                  std::istreambuf_iterator<char>());
-  response.set_mime_type(GuessMimeType(response.data()));
+  opened.filename = it->second.filename;
+  opened.size = static_cast<uint64_t>(info.st_size);
+  std::string head(64, '\0');
+  const ssize_t read = pread(opened.fd, head.data(), head.size(), 0);
+  head.resize(read > 0 ? read : 0);
+  opened.mime_type = GuessMimeType(head);
+  return opened;
+}
+
+void FileSpool::Remove(const std::string& session, uint64_t transfer_id) {
+  auto it = files_.find(transfer_id);
+  if (it == files_.end() || it->second.session != session) return;
   std::error_code ignored;
   std::filesystem::remove(it->second.path, ignored);
   files_.erase(it);
-  return response;
 }
 
 void FileSpool::RemoveAllOf(const std::string& session) {

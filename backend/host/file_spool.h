@@ -6,7 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "lilac/v1/files.pb.h"
+#include "backend/host/partial_upload.h"
 
 namespace lilac {
 
@@ -22,12 +22,14 @@ class FileSpool {
   // 0700).
   absl::StatusOr<std::string> NewPath(const std::string& session,
                                       const std::string& filename);
-  // Writes a file `session` sends to a fresh directory of its own, under the
+  // Where files being sent are written while their chunks arrive.
+  std::string uploads_dir() const { return root_ + "/uploads"; }
+  // Moves a file `session` sends into a fresh directory of its own, under the
   // name the peer should see (`filename`, made safe), and returns its path:
   // libpurple offers a file under its path's last component.
   absl::StatusOr<std::string> StageOutgoing(const std::string& session,
                                             const std::string& filename,
-                                            const std::string& data);
+                                            PartialUpload& upload);
   // Whether `path` is inside the spool.
   bool Owns(const std::string& path) const;
   // Removes a file of the spool that was never registered with Add (a partial
@@ -36,9 +38,17 @@ class FileSpool {
   // Registers a completely received file under its transfer's id.
   void Add(uint64_t transfer_id, const std::string& session,
            const std::string& path, const std::string& filename);
-  // The file's bytes; the file is removed.
-  absl::StatusOr<v1::FetchFileResponse> Fetch(const std::string& session,
-                                              uint64_t transfer_id);
+  // A received file, opened for reading: the spool keeps it until Remove.
+  struct Opened {
+    int fd = -1;  // the caller's to close
+    std::string filename;
+    std::string mime_type;  // guessed from the first bytes
+    uint64_t size = 0;
+  };
+  absl::StatusOr<Opened> Open(const std::string& session,
+                              uint64_t transfer_id) const;
+  // Deletes a received file (fetched); nothing if it is already gone.
+  void Remove(const std::string& session, uint64_t transfer_id);
   // Removes every file of `session`.
   void RemoveAllOf(const std::string& session);
 

@@ -1,14 +1,12 @@
-// PurpleSessions: user info, our own profile, requests and files.
+// PurpleSessions: user info, our own profile and requests.
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "backend/host/buddy_description.h"
 #include "backend/host/c_string.h"
 #include "backend/host/chat_rooms.h"
-#include "backend/host/file_spool.h"
 #include "backend/host/message_conversion.h"
 #include "backend/host/purple_sessions.h"
 #include "backend/host/request_tracker.h"
-#include "backend/host/ui_ops.h"
 
 namespace lilac {
 namespace {
@@ -217,50 +215,6 @@ absl::Status PurpleSessions::CancelRequest(
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();
   return requests_->Cancel(*session, request.request_id());
-}
-
-absl::StatusOr<v1::FetchFileResponse> PurpleSessions::FetchFile(
-    const OnLoop&, const v1::FetchFileRequest& request) {
-  absl::StatusOr<LoopSession*> session = Find(request.session());
-  if (!session.ok()) return session.status();
-  return files_->Fetch(request.session(), request.transfer_id());
-}
-
-absl::StatusOr<v1::SendFileResponse> PurpleSessions::SendFile(
-    const OnLoop&, const v1::SendFileRequest& request) {
-  absl::StatusOr<LoopSession*> session = FindConnected(request.session());
-  if (!session.ok()) return session.status();
-  PurpleConnection* gc = purple_account_get_connection((*session)->account);
-  PurplePluginProtocolInfo* info =
-      PURPLE_PLUGIN_PROTOCOL_INFO(purple_connection_get_prpl(gc));
-  if (info == nullptr || info->send_file == nullptr ||
-      (info->can_receive_file != nullptr &&
-       !info->can_receive_file(gc, request.to().c_str()))) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "cannot send files to ", request.to(), " on this protocol"));
-  }
-  if (request.data().empty()) {
-    // libpurple would wait forever for the first byte of an empty file.
-    return absl::InvalidArgumentError("cannot send a file of 0 bytes");
-  }
-  // The plugin reads the file from disk and offers it under its path's last
-  // component, which is the client's file name: libpurple names the transfer
-  // while accepting it, before the plugin's init offers it to the peer.
-  absl::StatusOr<std::string> local = files_->StageOutgoing(
-      request.session(), request.filename(), request.data());
-  if (!local.ok()) return local.status();
-  v1::SendFileResponse response;
-  // Taken by the transfer the plugin creates, now or (inside serv_send_file's
-  // plugins) possibly later.
-  response.set_transfer_id(ReserveOutgoingTransferId((*session)->account));
-  PurpleXfer* xfer =
-      info->new_xfer ? info->new_xfer(gc, request.to().c_str()) : nullptr;
-  if (xfer != nullptr) {
-    purple_xfer_request_accepted(xfer, local->c_str());
-  } else {
-    serv_send_file(gc, request.to().c_str(), local->c_str());
-  }
-  return response;
 }
 
 }  // namespace lilac

@@ -11,7 +11,9 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "backend/host/event_sink.h"
+#include "backend/host/file_spool.h"
 #include "backend/host/loop_session.h"
+#include "backend/host/partial_upload.h"
 #include "backend/host/purple_host.h"
 #include "lilac/v1/buddies.pb.h"
 #include "lilac/v1/capabilities.pb.h"
@@ -25,7 +27,6 @@
 namespace lilac {
 
 class RequestTracker;
-class FileSpool;
 class PluginStateDir;
 
 // The sessions' side of libpurple: turns API commands into libpurple calls and
@@ -120,10 +121,20 @@ class PurpleSessions {
   absl::Status CancelRequest(const OnLoop& loop,
                              const v1::CancelRequestRequest& request);
 
-  absl::StatusOr<v1::FetchFileResponse> FetchFile(
+  // FetchFile: the file is opened here and read by the call off the loop;
+  // removed once all of it was written.
+  absl::StatusOr<FileSpool::Opened> OpenSpooledFile(
       const OnLoop& loop, const v1::FetchFileRequest& request);
+  void RemoveSpooledFile(const OnLoop& loop,
+                         const v1::FetchFileRequest& request);
+  // SendFile, at its first message (`header`): whether the session can send
+  // this file, and where its bytes go as they arrive.
+  absl::StatusOr<std::unique_ptr<PartialUpload>> StartSendFile(
+      const OnLoop& loop, const v1::SendFileRequest& header);
+  // SendFile, once all the bytes came: checks again and offers the file.
   absl::StatusOr<v1::SendFileResponse> SendFile(
-      const OnLoop& loop, const v1::SendFileRequest& request);
+      const OnLoop& loop, const v1::SendFileRequest& header,
+      std::unique_ptr<PartialUpload> upload);
 
   // --- For the libpurple callbacks (UI ops and signals) of this host. ---
 

@@ -12,6 +12,12 @@
 #include "grpcpp/server_builder.h"
 
 namespace lilac {
+namespace {
+
+// The largest message either way: an avatar (8 MiB) with room to spare.
+constexpr int kMaxMessageOnTheWire = 16 << 20;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
     const Options& options) {
@@ -60,9 +66,9 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
           "grpc.reflection.v1.ServerReflection",
           "grpc.reflection.v1alpha.ServerReflection"});
   builder.RegisterService(server->reflection_v1_.get());
-  // Room for SendFile and avatars; each request's fields are bounded by
-  // validation.
-  builder.SetMaxReceiveMessageSize(96 << 20);
+  // Room for avatars (8 MiB); files come in chunks of 1 MiB. Each request's
+  // fields are bounded by validation.
+  builder.SetMaxReceiveMessageSize(kMaxMessageOnTheWire);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr) {
     return absl::UnavailableError(absl::StrCat(
@@ -85,7 +91,7 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
 
 std::shared_ptr<grpc::Channel> LilacServer::InProcessChannel() {
   grpc::ChannelArguments arguments;
-  arguments.SetMaxReceiveMessageSize(96 << 20);
+  arguments.SetMaxReceiveMessageSize(kMaxMessageOnTheWire);
   return server_->InProcessChannel(arguments);
 }
 

@@ -1331,18 +1331,26 @@ void SessionBridge::OfferFile(const std::string& jid,
     v1::FetchFileRequest request;
     request.set_session(session);
     request.set_transfer_id(file.transfer_id());
-    v1::FetchFileResponse response;
-    const grpc::Status status =
-        stub_->FetchFile(Context().get(), request, &response);
+    // The file comes in chunks; the first says its type.
+    CallContext context = Context();
+    std::unique_ptr<grpc::ClientReader<v1::FetchFileResponse>> reader =
+        stub_->FetchFile(context.get(), request);
+    v1::FetchFileResponse chunk;
+    std::string data;
+    std::string mime_type;
+    while (reader->Read(&chunk)) {
+      if (mime_type.empty()) mime_type = chunk.mime_type();
+      data += chunk.data();
+    }
+    const grpc::Status status = reader->Finish();
     absl::StatusOr<std::string> url =
-        status.ok()
-            ? web_storage_.StoreImage(response.data(), response.mime_type())
-            : absl::UnavailableError(status.error_message());
+        status.ok() ? web_storage_.StoreImage(data, mime_type)
+                    : absl::UnavailableError(status.error_message());
     if (url.ok()) {
       text = absl::StrCat(file.filename(), ": ", *url);
       pbnetwork::Attachment* attachment = message.add_attachment();
       attachment->set_url(*url);
-      attachment->set_mimetype(response.mime_type());
+      attachment->set_mimetype(mime_type);
       attachment->set_description(file.filename());
     } else {
       LogWarning(absl::StrCat("file '", file.filename(), "' for ", jid,

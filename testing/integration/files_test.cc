@@ -1,17 +1,24 @@
 // File transfers both ways through lilacd's API, with the fake plugin moving
 // the bytes over its connection through libpurple's transfer API: spooling,
 // fetching once, the size cap (announced and actual), cancels by the peer,
-// sending, plugins that misuse the API, and logout clearing the spool.
+// sending, plugins that misuse the API, and logout clearing the spool; both
+// ways in chunks, with bad or abandoned streams leaving nothing behind.
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <functional>
 #include <map>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
+#include "testing/lilacd/file_transfers.h"
 
 namespace lilac::testing {
 namespace {
@@ -69,11 +76,28 @@ class FilesTest : public FakeNetworkTest {
   }
 
   grpc::Status Fetch(const std::string& session, uint64_t id,
-                     v1::FetchFileResponse* response) {
+                     FetchedFile* file) {
     v1::FetchFileRequest request;
     request.set_session(session);
     request.set_transfer_id(id);
-    return Call(&v1::LilacService::Stub::FetchFile, request, response);
+    return FetchWholeFile(client_->stub(), request, file);
+  }
+
+  // SendFile from alice to bob, in chunks of `chunk_bytes`.
+  grpc::Status Send(const std::string& filename, const std::string& data,
+                    v1::SendFileResponse* response,
+                    size_t chunk_bytes = 64 * 1024) {
+    return SendFileMessages(client_->stub(),
+                            FileChunks(Header(filename), data, chunk_bytes),
+                            response);
+  }
+
+  static v1::SendFileRequest Header(const std::string& filename) {
+    v1::SendFileRequest header;
+    header.set_session("alice");
+    header.set_to("bob");
+    header.set_filename(filename);
+    return header;
   }
 
   int EventsOf(const std::string& session, v1::Event::KindCase kind) {
@@ -96,8 +120,77 @@ class FilesTest : public FakeNetworkTest {
     return count;
   }
 
+  // Polls `condition` for up to 10 s (lilacd cleans up after a call ends on
+  // its own threads).
+  static bool WaitUntil(const std::function<bool()>& condition) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (!condition()) {
+      if (absl::Now() > deadline) return false;
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return true;
+  }
+
   std::string spool_;
 };
+
+// Files over 1 MiB, so each way they travel in several messages.
+class LargeFilesTest : public FilesTest {
+ protected:
+  LargeFilesTest() {
+    lilacd_flags_ = {absl::StrCat("--spool_dir=", spool_),
+                     absl::StrCat("--max_file_size=", 3 << 20)};
+  }
+};
+
+TEST_F(LargeFilesTest, FilesTravelInChunksBothWays) {
+  const std::string out = TextBytes(2500000, 'o');
+  v1::SendFileResponse response;
+  ASSERT_TRUE(Send("big.txt", out, &response, 100000).ok());
+  absl::StatusOr<fake::v1::ClientFrame> sent =
+      WaitForClientFrame("alice", fake::v1::ClientFrame::kSentFile);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_TRUE(sent->sent_file().data() == out)
+      << sent->sent_file().data().size() << " bytes";
+
+  const std::string in = PngBytes(2500000);
+  Inject("alice", File("big.png", in));
+  absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(received.ok()) << received.status();
+  FetchedFile fetched;
+  grpc::Status status =
+      Fetch("alice", received->file_received().transfer_id(), &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(fetched.data == in) << fetched.data.size() << " bytes";
+  EXPECT_EQ(fetched.size, in.size());
+  EXPECT_EQ(fetched.mime_type, "image/png");
+  EXPECT_EQ(fetched.messages, 3);  // 1 MiB, 1 MiB, the rest
+  EXPECT_EQ(fetched.largest_chunk, 1u << 20);
+}
+
+TEST_F(LargeFilesTest, AFetchAbandonedMidwayLeavesTheFileToFetchAgain) {
+  const std::string in = PngBytes(2500000);
+  Inject("alice", File("big.png", in));
+  absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
+  ASSERT_TRUE(received.ok()) << received.status();
+  v1::FetchFileRequest request;
+  request.set_session("alice");
+  request.set_transfer_id(received->file_received().transfer_id());
+  {
+    auto context = LilacClient::Context();
+    auto reader = client_->stub().FetchFile(context.get(), request);
+    v1::FetchFileResponse first;
+    ASSERT_TRUE(reader->Read(&first));
+    EXPECT_EQ(first.offset(), 0u);
+    context->TryCancel();
+    reader->Finish().IgnoreError();
+  }
+  FetchedFile fetched;
+  grpc::Status status = FetchWholeFile(client_->stub(), request, &fetched);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(fetched.data == in) << fetched.data.size() << " bytes";
+  EXPECT_EQ(SpooledFiles(), 0);
+}
 
 TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
   const std::string data = PngBytes(200000);  // several frames
@@ -111,16 +204,16 @@ TEST_F(FilesTest, ReceivedFileIsSpooledReportedAndFetchedOnce) {
   EXPECT_EQ(received->file_received().mime_type(), "image/png");
   EXPECT_EQ(SpooledFiles(), 1);
 
-  v1::FetchFileResponse fetched;
+  FetchedFile fetched;
   grpc::Status status =
       Fetch("alice", received->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(fetched.filename(), "holiday.png");
-  EXPECT_EQ(fetched.mime_type(), "image/png");
-  EXPECT_TRUE(fetched.data() == data) << fetched.data().size() << " bytes";
+  EXPECT_EQ(fetched.filename, "holiday.png");
+  EXPECT_EQ(fetched.mime_type, "image/png");
+  EXPECT_TRUE(fetched.data == data) << fetched.data.size() << " bytes";
   EXPECT_EQ(SpooledFiles(), 0);
 
-  v1::FetchFileResponse again;
+  FetchedFile again;
   status = Fetch("alice", received->file_received().transfer_id(), &again);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
 }
@@ -190,14 +283,8 @@ TEST_F(FilesTest, PeerCancellingMidwayFailsTheTransfer) {
 
 TEST_F(FilesTest, SendFileDeliversTheBytesThenReportsFileSent) {
   const std::string data = TextBytes(150000, 's');
-  v1::SendFileRequest request;
-  request.set_session("alice");
-  request.set_to("bob");
-  request.set_filename("report.txt");
-  request.set_data(data);
   v1::SendFileResponse response;
-  grpc::Status status =
-      Call(&v1::LilacService::Stub::SendFile, request, &response);
+  grpc::Status status = Send("report.txt", data, &response);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   absl::StatusOr<fake::v1::ClientFrame> sent =
@@ -223,14 +310,9 @@ TEST_F(FilesTest, TwoTransfersToOnePeerAreToldApartByTheirIds) {
   uint64_t ids[2] = {0, 0};
   const size_t sizes[2] = {1000, 2000};
   for (int i = 0; i < 2; ++i) {
-    v1::SendFileRequest request;
-    request.set_session("alice");
-    request.set_to("bob");
-    request.set_filename("same.txt");
-    request.set_data(TextBytes(sizes[i], 'a' + i));
     v1::SendFileResponse response;
     grpc::Status status =
-        Call(&v1::LilacService::Stub::SendFile, request, &response);
+        Send("same.txt", TextBytes(sizes[i], 'a' + i), &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
     ids[i] = response.transfer_id();
   }
@@ -253,14 +335,88 @@ TEST_F(FilesTest, TwoTransfersToOnePeerAreToldApartByTheirIds) {
 }
 
 TEST_F(FilesTest, EmptyFilesAreNotSent) {
-  v1::SendFileRequest request;
-  request.set_session("alice");
-  request.set_to("bob");
-  request.set_filename("empty.txt");
   v1::SendFileResponse response;
-  grpc::Status status =
-      Call(&v1::LilacService::Stub::SendFile, request, &response);
+  grpc::Status status = Send("empty.txt", "", &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("size is required"));
+}
+
+TEST_F(FilesTest, BadChunksAreRefusedAndLeaveNothingBehind) {
+  const std::string data = TextBytes(3000, 'c');
+  struct Case {
+    const char* what;
+    std::vector<v1::SendFileRequest> messages;
+    const char* error;
+  };
+  std::vector<Case> cases;
+  auto chunk = [](uint64_t offset, size_t size) {
+    v1::SendFileRequest message;
+    message.set_offset(offset);
+    message.set_data(std::string(size, 'z'));
+    return message;
+  };
+  auto first = [&](size_t size, size_t sent) {
+    v1::SendFileRequest header = Header("c.txt");
+    header.set_size(size);
+    header.set_data(std::string(sent, 'a'));
+    return header;
+  };
+  cases.push_back(
+      {"out of order", {first(3000, 1000), chunk(2000, 1000)}, "out of order"});
+  cases.push_back(
+      {"repeated", {first(3000, 1000), chunk(0, 1000)}, "repeated"});
+  cases.push_back({"past size",
+                   {first(1000, 600), chunk(600, 500)},
+                   "more bytes than size"});
+  cases.push_back({"ended early",
+                   {first(3000, 1000), chunk(1000, 1000)},
+                   "ended after 2000 of 3000 bytes"});
+  v1::SendFileRequest header_again = chunk(1000, 1000);
+  header_again.set_session("alice");
+  cases.push_back({"header again",
+                   {first(3000, 1000), header_again},
+                   "first message only"});
+  cases.push_back(
+      {"empty chunk", {first(3000, 1000), chunk(1000, 0)}, "data is required"});
+  cases.push_back({"huge chunk",
+                   {first(3 << 20, 0), chunk(0, (1 << 20) + 1)},
+                   "smaller chunks"});
+  cases.push_back({"huge file", {first((64 << 20) + 1, 0)}, "size is larger"});
+  cases.push_back({"no message", {}, "before its first message"});
+  for (const Case& c : cases) {
+    v1::SendFileResponse response;
+    grpc::Status status =
+        SendFileMessages(client_->stub(), c.messages, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << c.what << ": " << status.error_message();
+    EXPECT_THAT(status.error_message(), HasSubstr(c.error)) << c.what;
+  }
+  // Nothing was offered, nothing stays staged; a good file still goes.
+  v1::SendFileResponse response;
+  ASSERT_TRUE(Send("good.txt", data, &response, 1000).ok());
+  absl::StatusOr<v1::Event> sent = Next("alice", v1::Event::kFileSent);
+  ASSERT_TRUE(sent.ok()) << sent.status();
+  EXPECT_EQ(sent->file_sent().filename(), "good.txt");
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileSent), 1);
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileTransferFailed), 0);
+  EXPECT_EQ(SpooledFiles(), 0);
+}
+
+TEST_F(FilesTest, AnUploadTheClientAbandonsLeavesNothingBehind) {
+  auto context = LilacClient::Context();
+  v1::SendFileResponse response;
+  auto writer = client_->stub().SendFile(context.get(), &response);
+  std::vector<v1::SendFileRequest> messages =
+      FileChunks(Header("gone.txt"), TextBytes(200000, 'g'), 50000);
+  ASSERT_TRUE(writer->Write(messages[0]));
+  ASSERT_TRUE(writer->Write(messages[1]));
+  // The bytes so far are staged while the call is open.
+  ASSERT_TRUE(WaitUntil([&] { return SpooledFiles() == 1; }));
+  context->TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(WaitUntil([&] { return SpooledFiles() == 0; }))
+      << SpooledFiles() << " files left";
+  EXPECT_EQ(EventsOf("alice", v1::Event::kFileSent), 0);
 }
 
 TEST_F(FilesTest, MisbehavingPluginLeavesLilacdAndOtherSessionsWorking) {
@@ -293,11 +449,11 @@ TEST_F(FilesTest, MisbehavingPluginLeavesLilacdAndOtherSessionsWorking) {
   absl::StatusOr<v1::Event> received = Next("alice", v1::Event::kFileReceived);
   ASSERT_TRUE(received.ok()) << received.status();
   EXPECT_EQ(received->file_received().filename(), "late.png");
-  v1::FetchFileResponse fetched;
+  FetchedFile fetched;
   grpc::Status status =
       Fetch("alice", received->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_TRUE(fetched.data() == data) << fetched.data().size() << " bytes";
+  EXPECT_TRUE(fetched.data == data) << fetched.data.size() << " bytes";
 
   // Another session, after all that, still gets its files; every event above
   // came before it.
@@ -326,10 +482,10 @@ TEST_F(FilesTest, LogoutRemovesTheSessionsSpooledFiles) {
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(SpooledFiles(), 1);  // carol's
 
-  v1::FetchFileResponse fetched;
+  FetchedFile fetched;
   status = Fetch("carol", carols->file_received().transfer_id(), &fetched);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(fetched.filename(), "c.txt");
+  EXPECT_EQ(fetched.filename, "c.txt");
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "testing/integration/fake_network_fixture.h"
+#include "testing/lilacd/file_transfers.h"
 
 namespace lilac::testing {
 namespace {
@@ -130,12 +131,17 @@ TEST_F(NotConnectedTest, CallsThatNeedTheNetworkAreRefused) {
   status.set_message("back soon");
   ExpectRefused("SetStatus", &Stub::SetStatus, status);
 
+  // Refused at its first message, before the rest of the file is read.
   v1::SendFileRequest file;
   file.set_session("alice");
   file.set_to("bob");
   file.set_filename("a.txt");
-  file.set_data("hello");
-  ExpectRefused("SendFile", &Stub::SendFile, file);
+  v1::SendFileResponse sent;
+  const grpc::Status file_status = SendFileMessages(
+      client_->stub(), FileChunks(file, std::string(5000, 'x'), 1000), &sent);
+  EXPECT_EQ(file_status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << file_status.error_message();
+  EXPECT_THAT(file_status.error_message(), HasSubstr("not connected"));
 
   // Nothing was sent or reported as sent, and the session stayed down.
   for (const v1::Event& event : client_->Events()) {
@@ -219,7 +225,8 @@ TEST_F(NotConnectedTest, CallsOnWhatLilacdKeepsWorkAnyTime) {
   v1::FetchFileRequest fetch;
   fetch.set_session("alice");
   fetch.set_transfer_id(7);
-  EXPECT_EQ(Allowed("FetchFile", &Stub::FetchFile, fetch).error_code(),
+  FetchedFile fetched;
+  EXPECT_EQ(FetchWholeFile(client_->stub(), fetch, &fetched).error_code(),
             grpc::StatusCode::NOT_FOUND);
 
   v1::LogoutRequest logout;
