@@ -11,6 +11,7 @@ void ProsodyTest::SetUp() {
   if (HasFatalFailure()) return;
   ProsodyServer::Options options;
   options.accounts = {{"alice", kAlicePassword}, {"bob", kBobPassword}};
+  options.log_level = prosody_log_level_;
   absl::StatusOr<std::unique_ptr<ProsodyServer>> prosody =
       ProsodyServer::Start(std::move(options));
   ASSERT_TRUE(prosody.ok()) << prosody.status();
@@ -51,6 +52,37 @@ void ProsodyTest::LoginConnected(const std::string& user) {
   absl::StatusOr<v1::Event> connected =
       NextConnection(user, v1::CONNECTION_STATE_CONNECTED);
   ASSERT_TRUE(connected.ok()) << connected.status();
+}
+
+void ProsodyTest::Subscribe(const std::string& from, const std::string& to) {
+  v1::AddBuddyRequest add;
+  add.set_session(from);
+  add.set_name(Jid(to));
+  v1::AddBuddyResponse added;
+  grpc::Status status = Call(&v1::LilacService::Stub::AddBuddy, add, &added);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  absl::StatusOr<v1::Event> asked =
+      Next(to, v1::Event::kAuthorizationRequested);
+  ASSERT_TRUE(asked.ok()) << asked.status();
+  EXPECT_EQ(asked->authorization_requested().sender(), Jid(from));
+  v1::AnswerAuthorizationRequest answer;
+  answer.set_session(to);
+  answer.set_authorization_id(
+      asked->authorization_requested().authorization_id());
+  answer.set_accept(true);
+  v1::AnswerAuthorizationResponse answered;
+  status =
+      Call(&v1::LilacService::Stub::AnswerAuthorization, answer, &answered);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  absl::StatusOr<v1::Event> online =
+      Next(from, v1::Event::kBuddyPresenceChanged, [&](const v1::Event& event) {
+        return event.buddy_presence_changed().name() == Jid(to) &&
+               event.buddy_presence_changed().presence() ==
+                   v1::PRESENCE_AVAILABLE;
+      });
+  ASSERT_TRUE(online.ok()) << online.status();
 }
 
 }  // namespace lilac::testing

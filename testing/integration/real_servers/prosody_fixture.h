@@ -39,6 +39,12 @@ class ProsodyTest : public LilacdTest {
   // Logs alice or bob in with the right password and waits until connected.
   void LoginConnected(const std::string& user);
 
+  // `from` adds `to` as a buddy, `to` grants the subscription request, and
+  // `from` sees `to` available: `from` now knows `to`'s resource.
+  void Subscribe(const std::string& from, const std::string& to);
+
+  // Set before SetUp: "debug" logs every stanza Prosody receives.
+  std::string prosody_log_level_ = "info";
   std::unique_ptr<ProsodyServer> prosody_;
 };
 

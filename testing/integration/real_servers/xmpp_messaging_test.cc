@@ -27,39 +27,6 @@ class XmppMessagingTest : public ProsodyTest {
     return Next(session, v1::Event::kMessageReceived);
   }
 
-  // `from` adds `to` as a buddy, `to` grants the subscription request, and
-  // `from` sees `to` available: `from` now knows `to`'s resource.
-  void Subscribe(const std::string& from, const std::string& to) {
-    v1::AddBuddyRequest add;
-    add.set_session(from);
-    add.set_name(Jid(to));
-    v1::AddBuddyResponse added;
-    grpc::Status status = Call(&v1::LilacService::Stub::AddBuddy, add, &added);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-
-    absl::StatusOr<v1::Event> asked =
-        Next(to, v1::Event::kAuthorizationRequested);
-    ASSERT_TRUE(asked.ok()) << asked.status();
-    EXPECT_EQ(asked->authorization_requested().sender(), Jid(from));
-    v1::AnswerAuthorizationRequest answer;
-    answer.set_session(to);
-    answer.set_authorization_id(
-        asked->authorization_requested().authorization_id());
-    answer.set_accept(true);
-    v1::AnswerAuthorizationResponse answered;
-    status =
-        Call(&v1::LilacService::Stub::AnswerAuthorization, answer, &answered);
-    ASSERT_TRUE(status.ok()) << status.error_message();
-
-    absl::StatusOr<v1::Event> online = Next(
-        from, v1::Event::kBuddyPresenceChanged, [&](const v1::Event& event) {
-          return event.buddy_presence_changed().name() == Jid(to) &&
-                 event.buddy_presence_changed().presence() ==
-                     v1::PRESENCE_AVAILABLE;
-        });
-    ASSERT_TRUE(online.ok()) << online.status();
-  }
-
   void SendTyping(const std::string& session, const std::string& to,
                   v1::TypingState state) {
     v1::SendTypingRequest request;
