@@ -245,7 +245,8 @@ absl::Status Validate(const v1::LeaveChatRequest& r) {
 absl::Status Validate(const v1::SendChatMessageRequest& r) {
   absl::Status status = All({Session(r.session()), Name("chat", r.chat()),
                              Text("text", r.text()), Text("html", r.html()),
-                             Text("client_message_id", r.client_message_id())});
+                             Text("client_message_id", r.client_message_id()),
+                             OptionalName("private_to", r.private_to())});
   if (!status.ok()) return status;
   if (r.text().empty() && r.html().empty()) {
     return absl::InvalidArgumentError("text or html is required");

@@ -178,6 +178,20 @@ TEST(RequestValidationTest, IdsMustBeSet) {
   EXPECT_TRUE(Validate(answer).ok());
 }
 
+TEST(RequestValidationTest, PrivateChatMessagesNameTheParticipantSafely) {
+  v1::SendChatMessageRequest message;
+  message.set_session("alice");
+  message.set_chat("lounge");
+  message.set_text("psst");
+  EXPECT_TRUE(Validate(message).ok());
+  message.set_private_to("bob");
+  EXPECT_TRUE(Validate(message).ok());
+  message.set_private_to("bob\nPRIVMSG #other :spoofed");
+  EXPECT_THAT(Message(Validate(message)), HasSubstr("private_to"));
+  message.set_private_to(std::string(2000, 'b'));
+  EXPECT_THAT(Message(Validate(message)), HasSubstr("private_to"));
+}
+
 TEST(RequestValidationTest, FilesHaveSafeNames) {
   v1::SendFileRequest file;
   file.set_session("alice");

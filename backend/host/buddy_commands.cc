@@ -89,7 +89,13 @@ absl::StatusOr<v1::AddBuddyResponse> PurpleSessions::AddBuddy(
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return session.status();
   PurpleAccount* account = (*session)->account;
-  if (!SetGroups(account, request.name(), request.groups(), request.alias())) {
+  // No groups: a new buddy goes to "Buddies", an existing one stays where it
+  // is (UpdateBuddy moves buddies).
+  const bool keep_groups =
+      request.groups().empty() &&
+      purple_find_buddy(account, request.name().c_str()) != nullptr;
+  if (keep_groups ||
+      !SetGroups(account, request.name(), request.groups(), request.alias())) {
     // Already on the list, possibly without our asking: XMPP puts a contact
     // whose subscription we granted on our roster. Adding must still reach
     // the server, as Pidgin's add-buddy does, or such a contact's presence

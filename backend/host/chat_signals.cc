@@ -82,10 +82,19 @@ void ChatLeft(PurpleConversation* conv) {
   // Leaving that we did not ask for is a kick (or ban); either way, no
   // automatic rejoin.
   const bool asked = known != session->rooms.end() && known->second.leaving;
-  if (known != session->rooms.end()) session->rooms.erase(known);
   v1::Event event;
   event.mutable_chat_left()->set_chat(room);
   event.mutable_chat_left()->set_kicked(!asked);
+  // A kick's reason is the plugin's system line written just before (IRC,
+  // XMPP and others write "You have been kicked..." then leave).
+  constexpr gint64 kNoticeBeforeLeaving = G_USEC_PER_SEC;
+  if (!asked && known != session->rooms.end() &&
+      !known->second.last_notice.empty() &&
+      g_get_monotonic_time() - known->second.last_notice_time <=
+          kNoticeBeforeLeaving) {
+    event.mutable_chat_left()->set_reason(known->second.last_notice);
+  }
+  if (known != session->rooms.end()) session->rooms.erase(known);
   PurpleSessions::Get()->Emit(session, std::move(event));
 }
 
@@ -175,13 +184,20 @@ void ChatBuddyFlags(PurpleConversation* conv, const char* name,
 // Returning 0 lets libpurple ask with an accept/cancel request, which the
 // request tracker turns into the ChatInvitation event prepared here.
 gint ChatInvited(PurpleAccount* account, const char* inviter, const char* chat,
-                 const char* message, GHashTable*) {
+                 const char* message, GHashTable* components) {
   LoopSession* session = PurpleSessions::SessionOf(account);
   if (session == nullptr) return 0;
   v1::ChatInvitation invitation;
   invitation.set_chat(OrEmpty(chat));
   invitation.set_sender(OrEmpty(inviter));
   invitation.set_message(OrEmpty(message));
+  // The join components the plugin prepared (XMPP and IRC name the key
+  // "password"): accepting joins with them.
+  const char* password = components == nullptr
+                             ? nullptr
+                             : static_cast<const char*>(
+                                   g_hash_table_lookup(components, "password"));
+  invitation.set_has_password(password != nullptr && *password != '\0');
   session->opening_invitation = invitation;
   return 0;
 }

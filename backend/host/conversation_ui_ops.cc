@@ -123,7 +123,16 @@ void WriteChat(PurpleConversation* conv, const char* who, const char* message,
   std::string client_message_id;
   const bool ours =
       IsOurOwnSend(session, conv, true, text, flags, &client_message_id);
-  received->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
+  const std::string room =
+      RoomKeyOf(session, purple_conversation_get_name(conv));
+  if (flags & PURPLE_MESSAGE_SYSTEM) {
+    if (auto joined = session->rooms.find(room);
+        joined != session->rooms.end()) {
+      joined->second.last_notice = text;
+      joined->second.last_notice_time = g_get_monotonic_time();
+    }
+  }
+  received->set_chat(room);
   received->set_sender_nickname(OrEmpty(who));
   received->set_text(text);
   received->set_html(OrEmpty(message));

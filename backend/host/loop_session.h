@@ -34,6 +34,10 @@ struct JoinedRoom {
   // yet. Questions the plugin asks about a join in progress are answered with
   // their defaults (see RoomBeingJoined).
   gint64 join_started = 0;
+  // The plugin's latest system line in the chat and g_get_monotonic_time()
+  // when written: plugins explain a kick this way just before leaving.
+  std::string last_notice;
+  gint64 last_notice_time = 0;
 };
 
 // One session's state on the loop thread. Reached from libpurple callbacks

@@ -169,6 +169,17 @@ TEST_F(BuddiesTest, AddUpdateBlockAndRemove) {
   EXPECT_EQ(updated.buddy().alias(), "David");
   EXPECT_THAT(updated.buddy().groups(), UnorderedElementsAre("Work", "Family"));
 
+  // Adding again without groups keeps them (a new buddy would go to
+  // "Buddies").
+  v1::AddBuddyRequest again;
+  again.set_session("alice");
+  again.set_name("dave");
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::AddBuddy, again, &added).ok());
+  EXPECT_THAT(added.buddy().groups(), UnorderedElementsAre("Work", "Family"));
+  again.set_name("erin");
+  ASSERT_TRUE(Call(&v1::LilacService::Stub::AddBuddy, again, &added).ok());
+  EXPECT_THAT(added.buddy().groups(), UnorderedElementsAre("Buddies"));
+
   v1::SetBuddyBlockedRequest block;
   block.set_session("alice");
   block.set_name("dave");

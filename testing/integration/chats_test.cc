@@ -265,6 +265,7 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
   EXPECT_EQ(invited->chat_invitation().chat(), "party");
   EXPECT_EQ(invited->chat_invitation().sender(), "bob");
   EXPECT_EQ(invited->chat_invitation().message(), "come over");
+  EXPECT_FALSE(invited->chat_invitation().has_password());
 
   v1::AnswerChatInvitationRequest answer;
   answer.set_session("alice");
@@ -279,6 +280,15 @@ TEST_F(ChatsTest, InvitationsAreAcceptedById) {
   EXPECT_EQ(Call(&v1::LilacService::Stub::AnswerChatInvitation, answer, &done)
                 .error_code(),
             grpc::StatusCode::NOT_FOUND);
+
+  // An invitation with the chat's password says so, and never shows it.
+  event.mutable_invitation()->set_password("s3cret-pass");
+  InjectRoomEvent(event);
+  absl::StatusOr<v1::Event> with_password = Next(v1::Event::kChatInvitation);
+  ASSERT_TRUE(with_password.ok()) << with_password.status();
+  EXPECT_TRUE(with_password->chat_invitation().has_password());
+  EXPECT_THAT(with_password->ShortDebugString(),
+              ::testing::Not(HasSubstr("s3cret-pass")));
 }
 
 TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
@@ -320,6 +330,8 @@ TEST_F(ChatsTest, LeavingAndBeingKickedAreTold) {
   });
   ASSERT_TRUE(left.ok()) << left.status();
   EXPECT_TRUE(left->chat_left().kicked());
+  EXPECT_EQ(left->chat_left().reason(), "You were kicked by mod: spam");
+  EXPECT_EQ(left_lounge->chat_left().reason(), "");
 }
 
 TEST_F(ChatsTest, RoomsAreRejoinedAfterAReconnect) {
