@@ -5,19 +5,12 @@
 # Usage: api_breaking_test.sh <buf> <buf.yaml> <frozen_api.json> <proto>...
 set -euo pipefail
 
+source "$(dirname "$0")/api_module.sh"
 buf="$(realpath "$1")"
 config="$2"
 frozen="$(realpath "$3")"
 shift 3
-
-module="${TEST_TMPDIR}/module"
-mkdir -p "${module}/protos/lilac/v1"
-cp -L "${config}" "${module}/buf.yaml"
-for proto in "$@"; do
-  cp -L "${proto}" "${module}/protos/lilac/v1/"
-done
-export BUF_CACHE_DIR="${TEST_TMPDIR}/buf-cache"
-cd "${module}"
+enter_api_module "${config}" "$@"
 
 if ! "${buf}" breaking --against "${frozen}" --error-format=text; then
   echo "FAIL: the API breaks its freeze (above); lilac.v1 only grows: add, never change" >&2

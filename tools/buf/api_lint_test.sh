@@ -4,22 +4,16 @@
 # Usage: api_lint_test.sh <buf> <buf.yaml> <proto>...
 set -euo pipefail
 
+source "$(dirname "$0")/api_module.sh"
 buf="$(realpath "$1")"
 config="$2"
 shift 2
-
-module="${TEST_TMPDIR}/module"
-mkdir -p "${module}/protos/lilac/v1"
-cp -L "${config}" "${module}/buf.yaml"
-for proto in "$@"; do
-  cp -L "${proto}" "${module}/protos/lilac/v1/"
-done
-export BUF_CACHE_DIR="${TEST_TMPDIR}/buf-cache"
-cd "${module}"
+protos=$#
+enter_api_module "${config}" "$@"
 
 listed="$("${buf}" ls-files | grep -c '\.proto$' || true)"
-if [[ "${listed}" != "$#" ]]; then
-  echo "FAIL: buf sees ${listed} .proto files, expected $#" >&2
+if [[ "${listed}" != "${protos}" ]]; then
+  echo "FAIL: buf sees ${listed} .proto files, expected ${protos}" >&2
   exit 1
 fi
 
