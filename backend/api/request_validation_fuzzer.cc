@@ -3,6 +3,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
+#include <utility>
 
 #include "backend/api/request_validation.h"
 #include "google/protobuf/stubs/logging.h"
@@ -17,6 +19,24 @@ void ParseAndValidate(const uint8_t* data, size_t size) {
   if (!request.ParseFromArray(data, static_cast<int>(size))) return;
   const absl::Status status = Validate(request);
   // Every refusal is INVALID_ARGUMENT and says why.
+  if (!status.ok() && (status.code() != absl::StatusCode::kInvalidArgument ||
+                       status.message().empty())) {
+    std::abort();
+  }
+}
+
+// A message after the first of SendFile's stream, `received` of `total` bytes
+// into the file (both from the input's first 16 bytes).
+void ParseAndValidateChunk(const uint8_t* data, size_t size) {
+  if (size < 16) return;
+  uint64_t received;
+  uint64_t total;
+  std::memcpy(&received, data, sizeof(received));
+  std::memcpy(&total, data + 8, sizeof(total));
+  if (received > total) std::swap(received, total);  // as a call keeps them
+  v1::SendFileRequest request;
+  if (!request.ParseFromArray(data + 16, static_cast<int>(size - 16))) return;
+  const absl::Status status = ValidateFileChunk(request, received, total);
   if (!status.ok() && (status.code() != absl::StatusCode::kInvalidArgument ||
                        status.message().empty())) {
     std::abort();
@@ -56,6 +76,7 @@ constexpr Validator kValidators[] = {
     ParseAndValidate<v1::FetchFileRequest>,
     ParseAndValidate<v1::SendFileRequest>,
     ParseAndValidate<v1::StreamEventsRequest>,
+    ParseAndValidateChunk,
 };
 
 }  // namespace

@@ -32,9 +32,8 @@ absl::Status RunToCompletion(const std::vector<std::string>& argv,
 
 }  // namespace
 
-std::string ProsodyConfig(const std::string& dir, const std::string& domain,
-                          const std::string& muc_domain, int c2s_port,
-                          const std::string& log_level) {
+std::string ProsodyConfig(const std::string& dir,
+                          const ProsodyServer::Options& options, int c2s_port) {
   // Tests run as root in CI; Prosody refuses that (mod_posix, prosodyctl)
   // unless run_as_root is set. s2s is disabled so that nothing listens
   // beyond the one c2s port on loopback.
@@ -71,6 +70,7 @@ c2s_require_encryption = false
 s2s_require_encryption = false
 allow_unencrypted_plain_auth = true
 allow_registration = false
+$5
 
 VirtualHost "$1"
 
@@ -79,7 +79,10 @@ Component "$2" "muc"
   -- Listed in the service's disco#items (Prosody hides new rooms otherwise).
   muc_room_default_public = true
 )lua",
-      dir, domain, muc_domain, c2s_port, log_level);
+      dir, options.domain, options.muc_domain, c2s_port, options.log_level,
+      options.plain_only
+          ? R"lua(disable_sasl_mechanisms = { "DIGEST-MD5"; "SCRAM-SHA-1" })lua"
+          : "");
 }
 
 absl::StatusOr<std::unique_ptr<ProsodyServer>> ProsodyServer::Start(
@@ -100,8 +103,7 @@ absl::StatusOr<std::unique_ptr<ProsodyServer>> ProsodyServer::Start(
   const Options& opts = server->options_;
   absl::Status written =
       WriteFile(server->ConfigPath(),
-                ProsodyConfig(server->dir(), opts.domain, opts.muc_domain,
-                              server->c2s_port_, opts.log_level));
+                ProsodyConfig(server->dir(), opts, server->c2s_port_));
   if (!written.ok()) return written;
   for (const Account& account : opts.accounts) {
     absl::Status created =

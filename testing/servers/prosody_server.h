@@ -32,6 +32,9 @@ class ProsodyServer {
     absl::Duration startup_timeout = absl::Seconds(30);
     // Prosody's own log level ("debug" to see every stanza in prosody.log).
     std::string log_level = "info";
+    // Offer SASL PLAIN only, not SCRAM (as servers without hashed passwords
+    // do): prpl-jabber then asks before sending a password in the clear.
+    bool plain_only = false;
     std::string prosody_path = "/usr/bin/prosody";
     std::string prosodyctl_path = "/usr/bin/prosodyctl";
   };
@@ -65,9 +68,8 @@ class ProsodyServer {
 };
 
 // Prosody's configuration (Lua) for a private instance in `dir`.
-std::string ProsodyConfig(const std::string& dir, const std::string& domain,
-                          const std::string& muc_domain, int c2s_port,
-                          const std::string& log_level);
+std::string ProsodyConfig(const std::string& dir,
+                          const ProsodyServer::Options& options, int c2s_port);
 
 }  // namespace lilac::testing
 

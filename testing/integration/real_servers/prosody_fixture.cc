@@ -12,6 +12,7 @@ void ProsodyTest::SetUp() {
   ProsodyServer::Options options;
   options.accounts = {{"alice", kAlicePassword}, {"bob", kBobPassword}};
   options.log_level = prosody_log_level_;
+  options.plain_only = prosody_plain_only_;
   absl::StatusOr<std::unique_ptr<ProsodyServer>> prosody =
       ProsodyServer::Start(std::move(options));
   ASSERT_TRUE(prosody.ok()) << prosody.status();

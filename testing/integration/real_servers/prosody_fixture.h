@@ -43,8 +43,10 @@ class ProsodyTest : public LilacdTest {
   // `from` sees `to` available: `from` now knows `to`'s resource.
   void Subscribe(const std::string& from, const std::string& to);
 
-  // Set before SetUp: "debug" logs every stanza Prosody receives.
+  // Set before SetUp: "debug" logs every stanza Prosody receives; plain_only
+  // offers SASL PLAIN alone.
   std::string prosody_log_level_ = "info";
+  bool prosody_plain_only_ = false;
   std::unique_ptr<ProsodyServer> prosody_;
 };
 

@@ -1,5 +1,8 @@
 // Logins through lilacd's API with prpl-jabber against a real Prosody: the
 // scenarios of ../login_test.cc on a real network.
+#include <string>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -114,6 +117,60 @@ TEST_F(XmppLoginTest, RequiringEncryptionFromAPlaintextServerFails) {
   EXPECT_EQ(down.reason(), v1::DISCONNECT_REASON_ENCRYPTION_ERROR);
   EXPECT_THAT(down.message(), HasSubstr("encryption"));
   EXPECT_TRUE(down.retryable());
+}
+
+// A server that offers SASL PLAIN alone, without TLS.
+class XmppPlainOnlyLoginTest : public XmppLoginTest {
+ protected:
+  XmppPlainOnlyLoginTest() { prosody_plain_only_ = true; }
+};
+
+// Without auth_plain_in_clear, prpl-jabber asks before it sends a password in
+// the clear, as a RequestOpened: KIND_ACTION, title "Plaintext
+// Authentication", actions "Yes" and "No". Yes logs in; No fails the login
+// with an encryption error. auth_plain_in_clear=true answers it beforehand
+// (the fixture's setting for every other test).
+TEST_F(XmppPlainOnlyLoginTest, PlaintextAuthenticationIsAskedAndAnswered) {
+  auto answer = [&](const std::string& user, const std::string& password,
+                    int action) {
+    ASSERT_TRUE(
+        LoginXmpp(user, password, {{"auth_plain_in_clear", "false"}}).ok());
+    absl::StatusOr<v1::Event> asked = Next(user, v1::Event::kRequestOpened);
+    ASSERT_TRUE(asked.ok()) << asked.status();
+    const v1::RequestOpened& request = asked->request_opened();
+    EXPECT_EQ(request.kind(), v1::RequestOpened::KIND_ACTION);
+    EXPECT_EQ(request.title(), "Plaintext Authentication");
+    EXPECT_THAT(request.primary() + " " + request.secondary(),
+                HasSubstr("plaintext authentication over an unencrypted"));
+    ASSERT_THAT(request.actions(), ::testing::ElementsAre("Yes", "No"));
+    v1::AnswerRequestRequest reply;
+    reply.set_session(user);
+    reply.set_request_id(request.request_id());
+    reply.set_index(action);
+    v1::AnswerRequestResponse replied;
+    ASSERT_TRUE(
+        Call(&v1::LilacService::Stub::AnswerRequest, reply, &replied).ok());
+  };
+  answer("alice", kAlicePassword, 0);
+  EXPECT_TRUE(NextConnection("alice", v1::CONNECTION_STATE_CONNECTED).ok());
+
+  answer("bob", kBobPassword, 1);
+  v1::ConnectionChanged down = WaitDisconnected("bob");
+  EXPECT_EQ(down.reason(), v1::DISCONNECT_REASON_ENCRYPTION_ERROR);
+  EXPECT_THAT(down.message(), HasSubstr("plaintext"));
+
+  // The setting answers the question: no request, straight in.
+  Logout("alice");
+  const size_t before = client_->Events().size();
+  ASSERT_TRUE(LoginXmpp("alice", kAlicePassword).ok());
+  absl::StatusOr<v1::Event> connected =
+      NextConnection("alice", v1::CONNECTION_STATE_CONNECTED);
+  ASSERT_TRUE(connected.ok()) << connected.status();
+  const std::vector<v1::Event> events = client_->Events();
+  for (size_t i = before; i < events.size(); ++i) {
+    EXPECT_FALSE(events[i].has_request_opened())
+        << events[i].ShortDebugString();
+  }
 }
 
 TEST_F(XmppLoginTest, LoginIsIdempotentPerKeyAndAnAccountHasOneKey) {
