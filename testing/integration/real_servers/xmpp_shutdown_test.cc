@@ -126,8 +126,13 @@ TEST_F(XmppShutdownTest, SigtermClosesTheStreamWhereSigkillCutsIt) {
   std::unique_ptr<LilacdProcess> stopped = AliceElsewhere();
   ASSERT_NE(stopped, nullptr);
   absl::StatusOr<int> exit_code = stopped->Stop(absl::Seconds(20));
+  // Stopped within the bound (Stop fails after it).
   ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+#ifndef __SANITIZE_ADDRESS__
+  // Under LeakSanitizer the exit code is its verdict on the plugins instead:
+  // prpl-jabber leaks parser nodes and roster strings that lilacd cannot free.
   EXPECT_EQ(*exit_code, 0);
+#endif
   EXPECT_TRUE(NextAlice(v1::PRESENCE_OFFLINE).ok());
   EXPECT_EQ(HowAlicesLastStreamEnded(), "closed by the client");
 }
