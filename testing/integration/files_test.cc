@@ -177,8 +177,16 @@ TEST_F(LargeFilesTest, AFetchAbandonedMidwayLeavesTheFileToFetchAgain) {
   request.set_session("alice");
   request.set_transfer_id(received->file_received().transfer_id());
   {
+    // A client that takes what it reads, without gRPC's window growth
+    // (BDP probing): lilacd cannot hand the whole file to the transport
+    // before the cancel arrives.
+    grpc::ChannelArguments window;
+    window.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+    window.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 * 1024);
+    auto slow = v1::LilacService::NewStub(grpc::CreateCustomChannel(
+        lilacd_->address(), grpc::InsecureChannelCredentials(), window));
     auto context = LilacClient::Context();
-    auto reader = client_->stub().FetchFile(context.get(), request);
+    auto reader = slow->FetchFile(context.get(), request);
     v1::FetchFileResponse first;
     ASSERT_TRUE(reader->Read(&first));
     EXPECT_EQ(first.offset(), 0u);
