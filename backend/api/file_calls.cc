@@ -88,7 +88,9 @@ void SendFileCall::OnStreamEnd() {
 }
 
 void SendFileCall::Fail(const absl::Status& status) {
-  // The bytes go with the call (OnDone); nothing was offered.
+  // Nothing was offered. The bytes go before the client hears of it, so a
+  // refused upload leaves nothing on disk by then.
+  upload_.reset();
   Finish(ToGrpcStatus(status));
 }
 
