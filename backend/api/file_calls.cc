@@ -27,6 +27,12 @@ SendFileCall::SendFileCall(grpc::CallbackServerContext* context,
 }
 
 void SendFileCall::OnReadDone(bool ok) {
+  // The first message's bytes are written here, off the loop.
+  if (!first_bytes_.empty()) {
+    absl::Status written = upload_->Append(first_bytes_);
+    first_bytes_.clear();
+    if (!written.ok()) return Fail(written);
+  }
   if (!ok) return OnStreamEnd();
   v1::SendFileRequest part;
   if (absl::Status parsed = ParseWireRequest(wire_, &part); !parsed.ok()) {
@@ -46,18 +52,15 @@ void SendFileCall::OnReadDone(bool ok) {
 
 void SendFileCall::OnHeader(v1::SendFileRequest header) {
   if (absl::Status valid = Validate(header); !valid.ok()) return Fail(valid);
-  std::string first_bytes = std::move(*header.mutable_data());
+  first_bytes_ = std::move(*header.mutable_data());
   header.clear_data();
   header_ = std::make_unique<v1::SendFileRequest>(std::move(header));
   // Refused before the client sends the rest, if the session cannot send it.
-  host_->Post([this, first_bytes = std::move(first_bytes)](const OnLoop& loop) {
+  host_->Post([this](const OnLoop& loop) {
     absl::StatusOr<std::unique_ptr<PartialUpload>> upload =
         sessions_->StartSendFile(loop, *header_);
     if (!upload.ok()) return Fail(upload.status());
     upload_ = std::move(*upload);
-    if (absl::Status written = upload_->Append(first_bytes); !written.ok()) {
-      return Fail(written);
-    }
     StartRead(&wire_);
   });
 }

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <string>
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
@@ -39,6 +40,8 @@ class SendFileCall : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   grpc::ByteBuffer wire_;
   // The first message without its data; set once it was read.
   std::unique_ptr<v1::SendFileRequest> header_;
+  // The first message's data, written at the next read's completion.
+  std::string first_bytes_;
   // Created on the loop after the first message was accepted; read and
   // written by one thread at a time (a read completes before the next
   // starts).
