@@ -17,17 +17,13 @@
 namespace lilac {
 
 SendFileCall::SendFileCall(grpc::CallbackServerContext* context,
-                           PurpleHost* host, PurpleSessions* sessions,
-                           grpc::ByteBuffer* wire_response)
-    : context_(context),
-      host_(host),
-      sessions_(sessions),
-      wire_response_(wire_response) {
+                           HostCommands* host, grpc::ByteBuffer* wire_response)
+    : context_(context), host_(host), wire_response_(wire_response) {
   StartRead(&wire_);
 }
 
 void SendFileCall::OnReadDone(bool ok) {
-  // The first message's bytes are written here, off the loop.
+  // The first message's bytes are written here, on the call's thread.
   if (!first_bytes_.empty()) {
     absl::Status written = upload_->Append(first_bytes_);
     first_bytes_.clear();
@@ -56,13 +52,12 @@ void SendFileCall::OnHeader(v1::SendFileRequest header) {
   header.clear_data();
   header_ = std::make_unique<v1::SendFileRequest>(std::move(header));
   // Refused before the client sends the rest, if the session cannot send it.
-  host_->Post([this](const OnLoop& loop) {
-    absl::StatusOr<std::unique_ptr<PartialUpload>> upload =
-        sessions_->StartSendFile(loop, *header_);
-    if (!upload.ok()) return Fail(upload.status());
-    upload_ = std::move(*upload);
-    StartRead(&wire_);
-  });
+  host_->StartUpload(
+      *header_, [this](absl::StatusOr<std::unique_ptr<PartialUpload>> upload) {
+        if (!upload.ok()) return Fail(upload.status());
+        upload_ = std::move(*upload);
+        StartRead(&wire_);
+      });
 }
 
 void SendFileCall::OnStreamEnd() {
@@ -81,13 +76,13 @@ void SendFileCall::OnStreamEnd() {
   if (absl::Status closed = upload_->Close(); !closed.ok()) {
     return Fail(closed);
   }
-  host_->Post([this](const OnLoop& loop) {
-    absl::StatusOr<v1::SendFileResponse> sent =
-        sessions_->SendFile(loop, *header_, std::move(upload_));
-    absl::Status status = sent.status();
-    if (status.ok()) status = SerializeWireResponse(*sent, wire_response_);
-    Finish(ToGrpcStatus(status));
-  });
+  host_->SendFile(*header_, std::move(upload_),
+                  [this](absl::StatusOr<v1::SendFileResponse> sent) {
+                    absl::Status status = sent.status();
+                    if (status.ok())
+                      status = SerializeWireResponse(*sent, wire_response_);
+                    Finish(ToGrpcStatus(status));
+                  });
 }
 
 void SendFileCall::Fail(const absl::Status& status) {
@@ -97,16 +92,14 @@ void SendFileCall::Fail(const absl::Status& status) {
   Finish(ToGrpcStatus(status));
 }
 
-FetchFileCall::FetchFileCall(PurpleHost* host, PurpleSessions* sessions,
+FetchFileCall::FetchFileCall(HostCommands* host,
                              const v1::FetchFileRequest& request)
-    : host_(host), sessions_(sessions), request_(request) {
+    : host_(host), request_(request) {
   if (absl::Status valid = Validate(request_); !valid.ok()) {
     Finish(ToGrpcStatus(valid));
     return;
   }
-  host_->Post([this](const OnLoop& loop) {
-    absl::StatusOr<FileSpool::Opened> opened =
-        sessions_->OpenSpooledFile(loop, request_);
+  host_->OpenFetchedFile(request_, [this](absl::StatusOr<SpooledFile> opened) {
     if (!opened.ok()) {
       Finish(ToGrpcStatus(opened.status()));
       return;
@@ -119,7 +112,7 @@ FetchFileCall::~FetchFileCall() {
   if (file_.fd >= 0) close(file_.fd);
 }
 
-void FetchFileCall::OnOpened(FileSpool::Opened opened) {
+void FetchFileCall::OnOpened(SpooledFile opened) {
   file_ = std::move(opened);
   WriteNext();
 }
@@ -135,10 +128,7 @@ void FetchFileCall::OnWriteDone(bool ok) {
 
 void FetchFileCall::WriteNext() {
   if (!first_ && offset_ == file_.size) {
-    host_->Post([this](const OnLoop& loop) {
-      sessions_->RemoveSpooledFile(loop, request_);
-      Finish(grpc::Status::OK);
-    });
+    host_->ForgetFetchedFile(request_, [this] { Finish(grpc::Status::OK); });
     return;
   }
   v1::FetchFileResponse message;

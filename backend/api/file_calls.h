@@ -7,9 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "backend/commands/host_commands.h"
 #include "backend/host/partial_upload.h"
-#include "backend/host/purple_host.h"
-#include "backend/host/purple_sessions.h"
 #include "grpcpp/grpcpp.h"
 #include "lilac/v1/files.pb.h"
 
@@ -17,13 +16,13 @@ namespace lilac {
 
 // One SendFile call: its messages are checked as they arrive and their bytes
 // written to a PartialUpload (never the whole file in memory). The first
-// message is checked against the session on the loop before any more is read;
-// once all the bytes came the loop offers the file. A refused message, a
+// message is checked against the session by the host before any more is
+// read; once all the bytes came the host offers the file. A refused message, a
 // stream that ends early or a cancel ends the call and removes the bytes.
 class SendFileCall : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
-  SendFileCall(grpc::CallbackServerContext* context, PurpleHost* host,
-               PurpleSessions* sessions, grpc::ByteBuffer* wire_response);
+  SendFileCall(grpc::CallbackServerContext* context, HostCommands* host,
+               grpc::ByteBuffer* wire_response);
 
   void OnReadDone(bool ok) override;
   void OnDone() override { delete this; }
@@ -34,43 +33,40 @@ class SendFileCall : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   void Fail(const absl::Status& status);
 
   grpc::CallbackServerContext* const context_;
-  PurpleHost* const host_;
-  PurpleSessions* const sessions_;
+  HostCommands* const host_;
   grpc::ByteBuffer* const wire_response_;
   grpc::ByteBuffer wire_;
   // The first message without its data; set once it was read.
   std::unique_ptr<v1::SendFileRequest> header_;
   // The first message's data, written at the next read's completion.
   std::string first_bytes_;
-  // Created on the loop after the first message was accepted; read and
+  // Created by the host after the first message was accepted; read and
   // written by one thread at a time (a read completes before the next
   // starts).
   std::unique_ptr<PartialUpload> upload_;
 };
 
-// One FetchFile call: the loop opens the spooled file, the call reads and
-// writes it in chunks of kMaxFileChunkBytes off the loop, and the loop
-// removes it once the last chunk was written. A client that goes away midway
+// One FetchFile call: the host opens the spooled file, the call reads and
+// writes it in chunks of kMaxFileChunkBytes, and the host removes it once
+// the last chunk was written. A client that goes away midway
 // leaves the file in the spool.
 class FetchFileCall : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  FetchFileCall(PurpleHost* host, PurpleSessions* sessions,
-                const v1::FetchFileRequest& request);
+  FetchFileCall(HostCommands* host, const v1::FetchFileRequest& request);
   ~FetchFileCall() override;
 
   void OnWriteDone(bool ok) override;
   void OnDone() override { delete this; }
 
  private:
-  void OnOpened(FileSpool::Opened opened);
+  void OnOpened(SpooledFile opened);
   // Reads the next chunk and writes it; after the last, has the file removed
   // and finishes.
   void WriteNext();
 
-  PurpleHost* const host_;
-  PurpleSessions* const sessions_;
+  HostCommands* const host_;
   const v1::FetchFileRequest request_;
-  FileSpool::Opened file_;
+  SpooledFile file_;
   uint64_t offset_ = 0;
   bool first_ = true;
   grpc::ByteBuffer wire_;

@@ -1,14 +1,12 @@
 #ifndef LILAC_BACKEND_API_LILAC_SERVICE_H_
 #define LILAC_BACKEND_API_LILAC_SERVICE_H_
 
-#include <utility>
+#include <set>
 
 #include "absl/status/statusor.h"
 #include "backend/api/grpc_status.h"
-#include "backend/api/request_validation.h"
 #include "backend/api/wire_request.h"
-#include "backend/host/purple_host.h"
-#include "backend/host/purple_sessions.h"
+#include "backend/commands/host_commands.h"
 #include "backend/sessions/session_registry.h"
 #include "lilac/v1/lilac.grpc.pb.h"
 
@@ -33,110 +31,56 @@ class Reply {
   grpc::ByteBuffer* wire_;
 };
 
-// The lilac.v1.LilacService gRPC service. Unary calls arrive as wire bytes that
+// The lilac.v1.LilacService gRPC service. Requests arrive as wire bytes that
 // the service parses itself (so a malformed request gets INVALID_ARGUMENT
-// naming the field), are validated, and their work is posted to the host's loop
-// thread, which replies. Handlers never touch libpurple. Session descriptions
-// and events are read from the registry without the loop.
+// naming the field) and validates; then the host's command for the call does
+// the work and its completion replies. Session descriptions and events are
+// read from the registry. Every method of the service is served from one table
+// (the constructor); a method left out stops the program at start.
 class LilacService final : public v1::LilacService::CallbackService {
  public:
-  // `sessions` lives on `host`'s loop thread and outlives the service.
-  LilacService(PurpleHost* host, PurpleSessions* sessions,
-               SessionRegistry* registry);
+  // `host` and `registry` outlive the service.
+  LilacService(HostCommands* host, SessionRegistry* registry);
 
  private:
   template <typename Request, typename Response>
-  using Handler = void (LilacService::*)(const Request&, Reply<Response>);
-
-  // Serves `method` with `handler`, parsing its requests from the wire.
+  using Command = void (HostCommands::*)(const Request&,
+                                         HostCommands::Done<Response>);
   template <typename Request, typename Response>
-  void Serve(const char* method, Handler<Request, Response> handler);
-  // Serves the StreamEvents call the same way: parsed from the wire, its
-  // events written as wire bytes.
+  using Answer =
+      absl::StatusOr<Response> (LilacService::*)(const Request&) const;
+
+  // Serves the unary method that takes `Request` (LoginRequest: Login) with
+  // the host's `command`.
+  template <typename Request, typename Response>
+  void Serve(Command<Request, Response> command);
+  // Serves it with an answer of the service's own (from the registry).
+  template <typename Request, typename Response>
+  void Serve(Answer<Request, Response> answer);
+  // Registers `handle(request, reply)` for the unary method of `Request`,
+  // called with the parsed and validated request.
+  template <typename Request, typename Response, typename Handle>
+  void ServeUnary(Handle handle);
+  // Serves StreamEvents the same way: parsed from the wire, its events written
+  // as wire bytes.
   void ServeEventStream();
   // Serves FetchFile (streamed to the client) and SendFile (streamed from
   // it), in chunks.
   void ServeFileCalls();
+  // The index of method `name`, checked to take `Request` and return
+  // `Response`, and noted as served.
+  int MethodIndex(const std::string& name,
+                  const google::protobuf::Descriptor* request,
+                  const google::protobuf::Descriptor* response);
 
-  // Validates `request`, then runs `work` on the loop thread and replies with
-  // its result.
-  template <typename Request, typename Response, typename Work>
-  void RunOnLoop(const Request& request, Reply<Response> reply, Work work) {
-    if (absl::Status valid = Validate(request); !valid.ok()) {
-      reply(valid);
-      return;
-    }
-    host_->Post([request, reply,
-                 work = std::move(work)](const lilac::OnLoop& loop) mutable {
-      reply(work(loop, request));
-    });
-  }
+  absl::StatusOr<v1::ListSessionsResponse> ListSessions(
+      const v1::ListSessionsRequest& request) const;
+  absl::StatusOr<v1::GetSessionResponse> GetSession(
+      const v1::GetSessionRequest& request) const;
 
-  void OnListProtocols(const v1::ListProtocolsRequest& request,
-                       Reply<v1::ListProtocolsResponse> reply);
-  void OnListPlugins(const v1::ListPluginsRequest& request,
-                     Reply<v1::ListPluginsResponse> reply);
-  void OnLoadPlugin(const v1::LoadPluginRequest& request,
-                    Reply<v1::LoadPluginResponse> reply);
-  void OnListSessions(const v1::ListSessionsRequest& request,
-                      Reply<v1::ListSessionsResponse> reply);
-  void OnGetSession(const v1::GetSessionRequest& request,
-                    Reply<v1::GetSessionResponse> reply);
-  void OnGetUserInfo(const v1::GetUserInfoRequest& request,
-                     Reply<v1::GetUserInfoResponse> reply);
-  void OnLogin(const v1::LoginRequest& request, Reply<v1::LoginResponse> reply);
-  void OnLogout(const v1::LogoutRequest& request,
-                Reply<v1::LogoutResponse> reply);
-  void OnSetStatus(const v1::SetStatusRequest& request,
-                   Reply<v1::SetStatusResponse> reply);
-  void OnListBuddies(const v1::ListBuddiesRequest& request,
-                     Reply<v1::ListBuddiesResponse> reply);
-  void OnAddBuddy(const v1::AddBuddyRequest& request,
-                  Reply<v1::AddBuddyResponse> reply);
-  void OnRemoveBuddy(const v1::RemoveBuddyRequest& request,
-                     Reply<v1::RemoveBuddyResponse> reply);
-  void OnUpdateBuddy(const v1::UpdateBuddyRequest& request,
-                     Reply<v1::UpdateBuddyResponse> reply);
-  void OnSetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
-                         Reply<v1::SetBuddyBlockedResponse> reply);
-  void OnGetBuddyIcon(const v1::GetBuddyIconRequest& request,
-                      Reply<v1::GetBuddyIconResponse> reply);
-  void OnAnswerAuthorization(const v1::AnswerAuthorizationRequest& request,
-                             Reply<v1::AnswerAuthorizationResponse> reply);
-  void OnSendMessage(const v1::SendMessageRequest& request,
-                     Reply<v1::SendMessageResponse> reply);
-  void OnSendTyping(const v1::SendTypingRequest& request,
-                    Reply<v1::SendTypingResponse> reply);
-  void OnSendAttention(const v1::SendAttentionRequest& request,
-                       Reply<v1::SendAttentionResponse> reply);
-  void OnMarkRead(const v1::MarkReadRequest& request,
-                  Reply<v1::MarkReadResponse> reply);
-  void OnListChatFields(const v1::ListChatFieldsRequest& request,
-                        Reply<v1::ListChatFieldsResponse> reply);
-  void OnJoinChat(const v1::JoinChatRequest& request,
-                  Reply<v1::JoinChatResponse> reply);
-  void OnLeaveChat(const v1::LeaveChatRequest& request,
-                   Reply<v1::LeaveChatResponse> reply);
-  void OnSendChatMessage(const v1::SendChatMessageRequest& request,
-                         Reply<v1::SendChatMessageResponse> reply);
-  void OnSetChatSubject(const v1::SetChatSubjectRequest& request,
-                        Reply<v1::SetChatSubjectResponse> reply);
-  void OnAnswerChatInvitation(const v1::AnswerChatInvitationRequest& request,
-                              Reply<v1::AnswerChatInvitationResponse> reply);
-  void OnListChats(const v1::ListChatsRequest& request,
-                   Reply<v1::ListChatsResponse> reply);
-  void OnGetCapabilities(const v1::GetCapabilitiesRequest& request,
-                         Reply<v1::GetCapabilitiesResponse> reply);
-  void OnSetProfile(const v1::SetProfileRequest& request,
-                    Reply<v1::SetProfileResponse> reply);
-  void OnAnswerRequest(const v1::AnswerRequestRequest& request,
-                       Reply<v1::AnswerRequestResponse> reply);
-  void OnCancelRequest(const v1::CancelRequestRequest& request,
-                       Reply<v1::CancelRequestResponse> reply);
-
-  PurpleHost* const host_;
-  PurpleSessions* const sessions_;
+  HostCommands* const host_;
   SessionRegistry* const registry_;
+  std::set<int> served_;
 };
 
 }  // namespace lilac

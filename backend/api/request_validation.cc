@@ -137,6 +137,18 @@ absl::Status Validate(const v1::LoadPluginRequest& r) {
 absl::Status Validate(const v1::LogoutRequest& r) {
   return Session(r.session());
 }
+absl::Status Validate(const v1::ListProtocolsRequest&) {
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const v1::ListPluginsRequest&) {
+  return absl::OkStatus();
+}
+
+absl::Status Validate(const v1::ListSessionsRequest&) {
+  return absl::OkStatus();
+}
+
 absl::Status Validate(const v1::GetSessionRequest& r) {
   return Session(r.session());
 }

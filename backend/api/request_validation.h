@@ -23,14 +23,15 @@ constexpr absl::Duration kMinReconnectDelay = absl::Milliseconds(100);
 constexpr absl::Duration kMaxReconnectDelay = absl::Hours(1);
 // LoginRequest.saved_settings: how many, and the largest string value.
 constexpr int kMaxSavedSettings = 256;
-// SetChatSubjectRequest.timeout and ListChatsRequest.timeout: bounds and
-// defaults.
+// SetChatSubjectRequest.timeout and ListChatsRequest.timeout: bounds (the
+// defaults are in api_limits.h).
 constexpr absl::Duration kMinWaitTimeout = absl::Seconds(1);
 constexpr absl::Duration kMaxWaitTimeout = absl::Minutes(5);
-constexpr absl::Duration kDefaultSubjectTimeout = absl::Seconds(10);
-constexpr absl::Duration kDefaultChatListTimeout = absl::Seconds(30);
 constexpr size_t kMaxSavedSettingBytes = 64 << 10;
 
+absl::Status Validate(const v1::ListProtocolsRequest& request);
+absl::Status Validate(const v1::ListPluginsRequest& request);
+absl::Status Validate(const v1::ListSessionsRequest& request);
 absl::Status Validate(const v1::LoginRequest& request);
 absl::Status Validate(const v1::LoadPluginRequest& request);
 absl::Status Validate(const v1::LogoutRequest& request);

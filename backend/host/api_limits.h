@@ -3,6 +3,8 @@
 
 #include <cstddef>
 
+#include "absl/time/time.h"
+
 namespace lilac {
 
 // Sizes lilacd takes in requests: checked when a request arrives and reported
@@ -12,6 +14,10 @@ constexpr size_t kMaxMessageBytes = 1 << 20;
 constexpr size_t kMaxFileBytes = 64 << 20;
 // The most bytes of a file in one message of SendFile or FetchFile.
 constexpr size_t kMaxFileChunkBytes = 1 << 20;
+// How long SetChatSubject and ListChats wait when the request names no
+// timeout.
+constexpr absl::Duration kDefaultSubjectTimeout = absl::Seconds(10);
+constexpr absl::Duration kDefaultChatListTimeout = absl::Seconds(30);
 
 }  // namespace lilac
 

@@ -297,7 +297,7 @@ gboolean SubjectTimeout(gpointer data) {
 void PurpleSessions::SetChatSubject(
     const OnLoop&, const v1::SetChatSubjectRequest& request,
     absl::Duration timeout,
-    std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done) {
+    absl::AnyInvocable<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return done(session.status());
   PurpleConversation* conv = FindChat(*session, request.chat());
@@ -384,7 +384,7 @@ absl::Status PurpleSessions::AnswerChatInvitation(
 
 void PurpleSessions::ListChats(
     const OnLoop&, const v1::ListChatsRequest& request, absl::Duration timeout,
-    std::function<void(absl::StatusOr<v1::ListChatsResponse>)> done) {
+    absl::AnyInvocable<void(absl::StatusOr<v1::ListChatsResponse>)> done) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return done(session.status());
   PurpleConnection* gc = purple_account_get_connection((*session)->account);

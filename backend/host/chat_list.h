@@ -4,6 +4,7 @@
 #include <functional>
 #include <string>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "lilac/v1/chats.pb.h"
@@ -11,7 +12,8 @@
 
 namespace lilac {
 
-using ChatListDone = std::function<void(absl::StatusOr<v1::ListChatsResponse>)>;
+using ChatListDone =
+    absl::AnyInvocable<void(absl::StatusOr<v1::ListChatsResponse>)>;
 
 // Lists the chats of `gc`'s directory (libpurple's room list): `done` runs
 // once, on the loop thread, with every chat when the plugin ends the list, or

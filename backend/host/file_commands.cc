@@ -26,7 +26,7 @@ absl::Status CanSendFileTo(PurpleConnection* gc, const std::string& to) {
 
 }  // namespace
 
-absl::StatusOr<FileSpool::Opened> PurpleSessions::OpenSpooledFile(
+absl::StatusOr<SpooledFile> PurpleSessions::OpenSpooledFile(
     const OnLoop&, const v1::FetchFileRequest& request) {
   absl::StatusOr<LoopSession*> session = Find(request.session());
   if (!session.ok()) return session.status();

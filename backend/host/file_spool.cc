@@ -74,7 +74,7 @@ void FileSpool::Add(uint64_t transfer_id, const std::string& session,
   files_[transfer_id] = Entry{session, path, filename};
 }
 
-absl::StatusOr<FileSpool::Opened> FileSpool::Open(const std::string& session,
+absl::StatusOr<SpooledFile> FileSpool::Open(const std::string& session,
                                                   uint64_t transfer_id) const {
   auto it = files_.find(transfer_id);
   if (it == files_.end() || it->second.session != session) {
@@ -82,7 +82,7 @@ absl::StatusOr<FileSpool::Opened> FileSpool::Open(const std::string& session,
                                             " in session ", session,
                                             " (already fetched?)"));
   }
-  Opened opened;
+  SpooledFile opened;
   opened.fd = open(it->second.path.c_str(), O_RDONLY | O_CLOEXEC);
   struct stat info;
   if (opened.fd < 0 || fstat(opened.fd, &info) != 0) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "backend/commands/spooled_file.h"
 #include "backend/host/partial_upload.h"
 
 namespace lilac {
@@ -39,13 +40,7 @@ class FileSpool {
   void Add(uint64_t transfer_id, const std::string& session,
            const std::string& path, const std::string& filename);
   // A received file, opened for reading: the spool keeps it until Remove.
-  struct Opened {
-    int fd = -1;  // the caller's to close
-    std::string filename;
-    std::string mime_type;  // guessed from the first bytes
-    uint64_t size = 0;
-  };
-  absl::StatusOr<Opened> Open(const std::string& session,
+  absl::StatusOr<SpooledFile> Open(const std::string& session,
                               uint64_t transfer_id) const;
   // Deletes a received file (fetched); nothing if it is already gone.
   void Remove(const std::string& session, uint64_t transfer_id);

@@ -38,7 +38,7 @@ gboolean UserInfoTimeout(gpointer data) {
 
 void PurpleSessions::GetUserInfo(
     const OnLoop&, const v1::GetUserInfoRequest& request,
-    std::function<void(absl::StatusOr<v1::GetUserInfoResponse>)> done) {
+    absl::AnyInvocable<void(absl::StatusOr<v1::GetUserInfoResponse>)> done) {
   absl::StatusOr<LoopSession*> session = FindConnected(request.session());
   if (!session.ok()) return done(session.status());
   PurpleConnection* gc = purple_account_get_connection((*session)->account);

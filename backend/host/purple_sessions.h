@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "backend/host/event_sink.h"
@@ -96,7 +97,8 @@ class PurpleSessions {
   void SetChatSubject(
       const OnLoop& loop, const v1::SetChatSubjectRequest& request,
       absl::Duration timeout,
-      std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done);
+      absl::AnyInvocable<void(absl::StatusOr<v1::SetChatSubjectResponse>)>
+          done);
   absl::Status AnswerChatInvitation(
       const OnLoop& loop, const v1::AnswerChatInvitationRequest& request);
   // Lists the network's chats; `done` runs on the loop thread once the plugin
@@ -104,7 +106,7 @@ class PurpleSessions {
   void ListChats(
       const OnLoop& loop, const v1::ListChatsRequest& request,
       absl::Duration timeout,
-      std::function<void(absl::StatusOr<v1::ListChatsResponse>)> done);
+      absl::AnyInvocable<void(absl::StatusOr<v1::ListChatsResponse>)> done);
   absl::StatusOr<v1::GetCapabilitiesResponse> GetCapabilities(
       const OnLoop& loop, const v1::GetCapabilitiesRequest& request);
 
@@ -112,7 +114,7 @@ class PurpleSessions {
   // answer, or an error if the plugin cannot or does not answer in time.
   void GetUserInfo(
       const OnLoop& loop, const v1::GetUserInfoRequest& request,
-      std::function<void(absl::StatusOr<v1::GetUserInfoResponse>)> done);
+      absl::AnyInvocable<void(absl::StatusOr<v1::GetUserInfoResponse>)> done);
   absl::Status SetProfile(const OnLoop& loop,
                           const v1::SetProfileRequest& request);
 
@@ -123,7 +125,7 @@ class PurpleSessions {
 
   // FetchFile: the file is opened here and read by the call off the loop;
   // removed once all of it was written.
-  absl::StatusOr<FileSpool::Opened> OpenSpooledFile(
+  absl::StatusOr<SpooledFile> OpenSpooledFile(
       const OnLoop& loop, const v1::FetchFileRequest& request);
   void RemoveSpooledFile(const OnLoop& loop,
                          const v1::FetchFileRequest& request);
@@ -205,14 +207,14 @@ class PurpleSessions {
     std::string chat;
     guint timeout = 0;
     absl::Duration wait;
-    std::function<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done;
+    absl::AnyInvocable<void(absl::StatusOr<v1::SetChatSubjectResponse>)> done;
   };
   // A GetUserInfo waiting for the plugin's notify_userinfo.
   struct PendingUserInfo {
     std::string session;
     std::string who;
     guint timeout = 0;
-    std::function<void(absl::StatusOr<v1::GetUserInfoResponse>)> done;
+    absl::AnyInvocable<void(absl::StatusOr<v1::GetUserInfoResponse>)> done;
   };
 
  private:

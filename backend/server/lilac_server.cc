@@ -4,7 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "backend/host/plugin_catalog.h"
+#include "backend/host/in_process_host.h"
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -22,31 +22,14 @@ constexpr int kMaxMessageOnTheWire = 16 << 20;
 absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
     const Options& options) {
   std::unique_ptr<LilacServer> server(new LilacServer());
-  absl::StatusOr<std::unique_ptr<PurpleHost>> host =
-      PurpleHost::Start(options.host);
-  if (!host.ok()) return host.status();
-  server->host_ = *std::move(host);
   server->registry_ =
       std::make_unique<SessionRegistry>(options.events_per_session);
-  server->sessions_ = server->host_->Run([&](const OnLoop& loop) {
-    PurpleSessions::Options sessions = options.sessions;
-    sessions.plugin_state = server->host_->plugin_state(loop);
-    return std::make_unique<PurpleSessions>(loop, server->registry_.get(),
-                                            std::move(sessions));
-  });
-  absl::Status plugins = server->host_->Run([&](const OnLoop& loop) {
-    ProbePluginsAgain(loop);
-    for (const std::string& plugin : options.load_plugins) {
-      absl::StatusOr<v1::LoadPluginResponse> loaded = LoadPlugin(loop, plugin);
-      if (!loaded.ok()) return loaded.status();
-      log::Info("plugins", absl::StrCat("loaded ", loaded->plugin().id(), " (",
-                                        loaded->plugin().file(), ")"));
-    }
-    return absl::OkStatus();
-  });
-  if (!plugins.ok()) return plugins;
-  server->service_ = std::make_unique<LilacService>(
-      server->host_.get(), server->sessions_.get(), server->registry_.get());
+  absl::StatusOr<std::unique_ptr<InProcessHost>> host =
+      InProcessHost::Start(options.host, server->registry_.get());
+  if (!host.ok()) return host.status();
+  server->host_ = *std::move(host);
+  server->service_ = std::make_unique<LilacService>(server->host_.get(),
+                                                    server->registry_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -99,19 +82,11 @@ LilacServer::~LilacServer() {
   // Sessions end first: their logout answers the calls still waiting on the
   // network (ListChats, SetChatSubject, GetUserInfo), which gRPC's Shutdown
   // would otherwise wait for until their own timeouts.
-  if (host_ != nullptr && sessions_ != nullptr) {
-    host_->Run([this](const OnLoop& loop) { sessions_->LogoutAll(loop); });
-  }
+  if (host_ != nullptr) host_->LogoutAll();
   // Then gRPC (cancelling event streams at once): no handler may post to the
   // host once it is gone. Sessions logged in meanwhile end below.
   if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
   server_.reset();
-  if (host_ != nullptr && sessions_ != nullptr) {
-    host_->Run([this](const OnLoop& loop) {
-      sessions_->LogoutAll(loop);
-      sessions_.reset();
-    });
-  }
   host_.reset();
   service_.reset();
   registry_.reset();

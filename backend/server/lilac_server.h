@@ -8,14 +8,15 @@
 
 #include "absl/status/statusor.h"
 #include "backend/api/lilac_service.h"
-#include "backend/host/purple_host.h"
-#include "backend/host/purple_sessions.h"
+#include "backend/host/host_options.h"
 #include "backend/server/listen_address.h"
 #include "backend/server/reflection_v1.h"
 #include "backend/sessions/session_registry.h"
 #include "grpcpp/server.h"
 
 namespace lilac {
+
+class InProcessHost;
 
 // A running lilacd: the libpurple host plus the gRPC server in front of it
 // (lilac.v1.LilacService, health checking and reflection). Destroying it stops
@@ -26,13 +27,9 @@ class LilacServer {
     // Where to listen; none when only in-process clients (InProcessChannel) use
     // it.
     std::optional<ListenAddress> listen;
-    PurpleHost::Options host;
-    PurpleSessions::Options sessions;
+    HostOptions host;
     // Events kept per session for clients that resume.
     size_t events_per_session = 4096;
-    // Plugins that are not protocols to load at start, by id or file (see
-    // LoadPlugin); Start fails when one does not load.
-    std::vector<std::string> load_plugins;
   };
 
   static absl::StatusOr<std::unique_ptr<LilacServer>> Start(
@@ -53,8 +50,7 @@ class LilacServer {
 
   std::string address_;
   std::unique_ptr<SessionRegistry> registry_;
-  std::unique_ptr<PurpleHost> host_;
-  std::unique_ptr<PurpleSessions> sessions_;  // lives on host_'s loop thread
+  std::unique_ptr<InProcessHost> host_;
   std::unique_ptr<LilacService> service_;
   std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;

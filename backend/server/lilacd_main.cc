@@ -107,10 +107,10 @@ int main(int argc, char** argv) {
   options.host.plugin_dirs = absl::GetFlag(FLAGS_plugin_dirs);
   options.host.purple_debug = absl::GetFlag(FLAGS_purple_debug);
   options.host.plugin_state_dir = absl::GetFlag(FLAGS_plugin_state_dir);
-  options.load_plugins = absl::GetFlag(FLAGS_load_plugins);
+  options.host.load_plugins = absl::GetFlag(FLAGS_load_plugins);
   options.events_per_session = absl::GetFlag(FLAGS_events_per_session);
-  options.sessions.spool_dir = absl::GetFlag(FLAGS_spool_dir);
-  options.sessions.max_file_size = absl::GetFlag(FLAGS_max_file_size);
+  options.host.spool_dir = absl::GetFlag(FLAGS_spool_dir);
+  options.host.max_file_size = absl::GetFlag(FLAGS_max_file_size);
   absl::StatusOr<std::unique_ptr<lilac::LilacServer>> server =
       lilac::LilacServer::Start(options);
   if (!server.ok()) return Fail(server.status());

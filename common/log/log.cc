@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/base/const_init.h"
 #include "absl/strings/escaping.h"
@@ -100,6 +101,11 @@ void SetSinkForTesting(std::function<void(const std::string&)> new_sink) {
   sink = new_sink
              ? new std::function<void(const std::string&)>(std::move(new_sink))
              : nullptr;
+}
+
+void Fatal(absl::string_view component, absl::string_view text) {
+  Write(Level::kError, component, text);
+  std::abort();
 }
 
 }  // namespace lilac::log

@@ -42,6 +42,10 @@ inline void Error(absl::string_view component, absl::string_view text) {
   Write(Level::kError, component, text);
 }
 
+// Writes an error line and aborts: for a broken rule of the program (a bug),
+// which must not turn into a hang or a silent wrong answer.
+[[noreturn]] void Fatal(absl::string_view component, absl::string_view text);
+
 // "json" or "text", as flags and config files spell it.
 bool ParseFormat(absl::string_view name, Format* format);
 
