@@ -1,13 +1,18 @@
 #include "backend/host/purple_host.h"
 
+#include <atomic>
 #include <utility>
 
 #include "backend/host/epoll_inputs.h"
 #include "backend/host/irc_send_queue.h"
 #include "backend/host/purple_runtime.h"
+#include "common/log/log.h"
 
 namespace lilac {
 namespace {
+
+// Whether a host runs in this process: libpurple has one global state.
+std::atomic<bool> host_running{false};
 
 // A source that is ready when its ready time is set (from any thread) and
 // clears it on dispatch.
@@ -23,6 +28,11 @@ GSourceFuncs kWakeupFuncs = {nullptr, nullptr, DispatchWakeup,
 
 absl::StatusOr<std::unique_ptr<PurpleHost>> PurpleHost::Start(
     const Options& options) {
+  if (host_running.exchange(true)) {
+    return absl::FailedPreconditionError(
+        "another libpurple host is running in this process; libpurple is "
+        "process-wide, so hosts can only run one after another");
+  }
   std::unique_ptr<PurpleHost> host(new PurpleHost());
   std::promise<absl::Status> started;
   std::future<absl::Status> started_result = started.get_future();
@@ -31,6 +41,7 @@ absl::StatusOr<std::unique_ptr<PurpleHost>> PurpleHost::Start(
   absl::Status status = started_result.get();
   if (!status.ok()) {
     host->thread_.join();
+    host_running = false;
     return status;
   }
   return host;
@@ -73,6 +84,12 @@ void PurpleHost::LoopMain(const Options& options,
   DrainQueue();
   runtime_->Shutdown(on_loop);
   runtime_.reset();
+  // What libpurple's shutdown posted still runs; after that, nothing can.
+  RunQueued();
+  {
+    absl::MutexLock lock(&mutex_);
+    stopped_ = true;
+  }
   DestroyWakeup();
   g_main_loop_unref(loop_);
   loop_ = nullptr;
@@ -83,10 +100,22 @@ PurpleHost::~PurpleHost() {
   if (!thread_.joinable()) return;
   Post([this](const OnLoop&) { g_main_loop_quit(loop_); });
   thread_.join();
+  host_running = false;
+}
+
+void PurpleHost::AbortRunFromLoop() {
+  log::Fatal("host",
+             "PurpleHost::Run called on the loop thread, which would wait for "
+             "itself forever; code on the loop calls libpurple directly");
 }
 
 void PurpleHost::Post(absl::AnyInvocable<void(const OnLoop&)> work) {
   absl::MutexLock lock(&mutex_);
+  if (stopped_) {
+    log::Fatal("host",
+               "work posted to a libpurple host that has shut down; it would "
+               "never run and whoever waits for it would hang");
+  }
   const bool was_empty = queue_.empty();
   queue_.push_back(std::move(work));
   // One dispatch drains everything queued since the last one. Setting the ready
@@ -118,12 +147,7 @@ void PurpleHost::DestroyWakeup() {
   wakeup_ = nullptr;
 }
 
-gboolean PurpleHost::DrainQueueSource(gpointer host) {
-  static_cast<PurpleHost*>(host)->DrainQueue();
-  return G_SOURCE_CONTINUE;
-}
-
-void PurpleHost::DrainQueue() {
+void PurpleHost::RunQueued() {
   std::deque<absl::AnyInvocable<void(const OnLoop&)>> batch;
   {
     absl::MutexLock lock(&mutex_);
@@ -131,6 +155,16 @@ void PurpleHost::DrainQueue() {
   }
   OnLoop on_loop;
   for (auto& work : batch) work(on_loop);
+}
+
+gboolean PurpleHost::DrainQueueSource(gpointer host) {
+  static_cast<PurpleHost*>(host)->DrainQueue();
+  return G_SOURCE_CONTINUE;
+}
+
+void PurpleHost::DrainQueue() {
+  RunQueued();
+  OnLoop on_loop;
   // What the commands gave prpl-irc waits in its queue for a timer tick.
   FlushIrcSendQueues(on_loop);
 }

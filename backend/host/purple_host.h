@@ -52,7 +52,9 @@ class PurpleHost {
   };
 
   // Starts the loop thread and initialises libpurple on it. Fails if a plugin
-  // directory does not exist or libpurple cannot start.
+  // directory does not exist or libpurple cannot start, and while another
+  // host runs in this process (libpurple is process-wide); hosts one after
+  // another are fine.
   static absl::StatusOr<std::unique_ptr<PurpleHost>> Start(
       const Options& options);
 
@@ -64,14 +66,16 @@ class PurpleHost {
   PurpleHost& operator=(const PurpleHost&) = delete;
 
   // Queues `work` to run on the loop thread, in order. Never blocks on
-  // libpurple.
+  // libpurple. Posting once the loop has shut down is a bug and aborts
+  // (the work could never run).
   void Post(absl::AnyInvocable<void(const OnLoop&)> work);
 
-  // Runs `work` on the loop thread and returns its result. Must not be called
-  // from the loop thread itself (it would wait for itself).
+  // Runs `work` on the loop thread and returns its result. Called from the
+  // loop thread itself it would wait for itself forever: that aborts.
   template <typename Work>
   auto Run(Work work) -> std::invoke_result_t<Work, const OnLoop&> {
     using Result = std::invoke_result_t<Work, const OnLoop&>;
+    if (IsLoopThread()) AbortRunFromLoop();
     std::promise<Result> promise;
     std::future<Result> result = promise.get_future();
     Post([&promise, &work](const OnLoop& loop) {
@@ -104,8 +108,11 @@ class PurpleHost {
   void LoopMain(const Options& options, std::promise<absl::Status>* started);
   // Runs everything queued so far; called by GLib on the loop thread.
   void DrainQueue();
+  // Runs the queued work only.
+  void RunQueued();
   static gboolean DrainQueueSource(gpointer host);
   void DestroyWakeup();
+  [[noreturn]] static void AbortRunFromLoop();
 
   std::thread thread_;
   std::thread::id loop_thread_id_;
@@ -118,6 +125,8 @@ class PurpleHost {
   std::deque<absl::AnyInvocable<void(const OnLoop&)>> queue_
       ABSL_GUARDED_BY(mutex_);
   int network_holds_ ABSL_GUARDED_BY(mutex_) = 0;
+  // The loop ended and ran its last work: nothing posted now would run.
+  bool stopped_ ABSL_GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace lilac

@@ -3,9 +3,11 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "backend/host/protocol_catalog.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -94,13 +96,54 @@ TEST(PurpleHostTest, AccountsAreNeverSavedToDisk) {
   EXPECT_TRUE(S_ISDIR(info.st_mode));
 }
 
+TEST(PurpleHostTest, RunFromTheLoopThreadAbortsInsteadOfHanging) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(
+      Host().Run([](const OnLoop&) { Host().Run([](const OnLoop&) {}); }),
+      "Run called on the loop thread");
+}
+
+TEST(PurpleHostTest, ASecondHostWhileOneRunsIsRefused) {
+  auto second = PurpleHost::Start({});
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::HasSubstr("another libpurple host is running"));
+  // The running one is untouched.
+  EXPECT_TRUE(
+      Host().Run([](const OnLoop&) { return purple_get_core() != nullptr; }));
+}
+
+// These run in a child process of their own (the "threadsafe" death test
+// style starts the test binary again), where the shared host does not run.
 TEST(PurpleHostStartTest, MissingPluginDirectoryFailsWithItsName) {
-  // Fails before libpurple starts, so it does not disturb the shared host.
-  auto host = PurpleHost::Start({.plugin_dirs = {"/nonexistent/plugins"}});
-  ASSERT_FALSE(host.ok());
-  EXPECT_EQ(host.status().code(), absl::StatusCode::kNotFound);
-  EXPECT_THAT(std::string(host.status().message()),
-              ::testing::HasSubstr("/nonexistent/plugins"));
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        auto host =
+            PurpleHost::Start({.plugin_dirs = {"/nonexistent/plugins"}});
+        const bool named =
+            !host.ok() && host.status().code() == absl::StatusCode::kNotFound &&
+            absl::StrContains(host.status().message(), "/nonexistent/plugins");
+        std::exit(named ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+TEST(PurpleHostStartTest, HostsOneAfterAnotherEachRunLibpurple) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        bool ran = true;
+        for (int i = 0; i < 2; ++i) {
+          auto host = PurpleHost::Start({});
+          ran = ran && host.ok() && (*host)->Run([](const OnLoop&) {
+            return purple_get_core() != nullptr;
+          });
+        }
+        std::exit(ran ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 }  // namespace
