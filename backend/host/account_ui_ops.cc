@@ -34,7 +34,7 @@ void* RequestAuthorize(PurpleAccount* account, const char* remote_user,
   requested->set_alias(OrEmpty(alias));
   requested->set_message(OrEmpty(message));
   requested->set_on_list(on_list);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
   return handle;
 }
 
@@ -42,7 +42,7 @@ void* RequestAuthorize(PurpleAccount* account, const char* remote_user,
 // longer be answered.
 void CloseAccountRequest(void* ui_handle) {
   auto* handle = static_cast<AuthorizationHandle*>(ui_handle);
-  if (PurpleSessions* sessions = PurpleSessions::Get()) {
+  if (PurpleSessions* sessions = PurpleSessions::Get(OnLoop::InCallback())) {
     sessions->ForgetAuthorization(handle->session, handle->id);
   }
   delete handle;

@@ -23,7 +23,7 @@ void EmitUpdated(PurpleBuddy* buddy) {
                      event.mutable_buddy_updated()->mutable_buddy())) {
     return;
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void BuddyAdded(PurpleBuddy* buddy) { EmitUpdated(buddy); }
@@ -62,7 +62,7 @@ void BuddyRemoved(PurpleBuddy* buddy) {
   } else {
     event.mutable_buddy_removed()->set_name(name);
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void BuddyStatusChanged(PurpleBuddy* buddy, PurpleStatus*,
@@ -75,7 +75,7 @@ void BuddyStatusChanged(PurpleBuddy* buddy, PurpleStatus*,
   changed->set_presence(ToPresence(purple_buddy_get_presence(buddy)));
   changed->set_status_message(
       OrEmpty(purple_status_get_attr_string(status, "message")));
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 // libpurple announces going online or offline with these instead of

@@ -275,7 +275,7 @@ absl::StatusOr<v1::SendChatMessageResponse> PurpleSessions::SendChatMessage(
 
 gboolean SubjectTimeout(gpointer data) {
   auto* pending = static_cast<PurpleSessions::PendingSubject*>(data);
-  PurpleSessions* self = PurpleSessions::Get();
+  PurpleSessions* self = PurpleSessions::Get(OnLoop::InCallback());
   for (auto it = self->subject_waits_.begin(); it != self->subject_waits_.end();
        ++it) {
     if (it->get() != pending) continue;

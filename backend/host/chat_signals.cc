@@ -27,7 +27,7 @@ struct PendingJoin {
 
 gboolean AnnounceJoin(gpointer data) {
   std::unique_ptr<PendingJoin> pending(static_cast<PendingJoin*>(data));
-  PurpleSessions* sessions = PurpleSessions::Get();
+  PurpleSessions* sessions = PurpleSessions::Get(OnLoop::InCallback());
   LoopSession* session =
       sessions ? sessions->FindSession(pending->session) : nullptr;
   if (session == nullptr) return G_SOURCE_REMOVE;
@@ -95,7 +95,7 @@ void ChatLeft(PurpleConversation* conv) {
     event.mutable_chat_left()->set_reason(known->second.last_notice);
   }
   if (known != session->rooms.end()) session->rooms.erase(known);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void ChatJoinFailed(PurpleConnection* gc, GHashTable* components) {
@@ -131,7 +131,8 @@ void ChatJoinFailed(PurpleConnection* gc, GHashTable* components) {
   v1::ChatJoinFailed* failed = event.mutable_chat_join_failed();
   failed->set_chat(room);
   failed->set_error(v1::CHAT_JOIN_ERROR_OTHER);
-  PurpleSessions::Get()->EmitJoinFailure(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->EmitJoinFailure(session, std::move(event));
 }
 
 void ChatTopicChanged(PurpleConversation* conv, const char* who,
@@ -152,8 +153,9 @@ void ChatTopicChanged(PurpleConversation* conv, const char* who,
   changed->set_chat(chat);
   changed->set_subject(OrEmpty(topic));
   changed->set_set_by(OrEmpty(who));
-  PurpleSessions::Get()->Emit(session, std::move(event));
-  PurpleSessions::Get()->OnChatSubjectChanged(session, chat, OrEmpty(topic));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->OnChatSubjectChanged(session, chat, OrEmpty(topic));
 }
 
 void ChatBuddyLeft(PurpleConversation* conv, const char* name,
@@ -165,7 +167,7 @@ void ChatBuddyLeft(PurpleConversation* conv, const char* name,
   left->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   left->set_nickname(OrEmpty(name));
   left->set_reason(OrEmpty(reason));
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void ChatBuddyFlags(PurpleConversation* conv, const char* name,
@@ -178,7 +180,7 @@ void ChatBuddyFlags(PurpleConversation* conv, const char* name,
   changed->set_chat(RoomKeyOf(session, purple_conversation_get_name(conv)));
   changed->set_nickname(OrEmpty(name));
   *changed->mutable_role() = ToRole(flags);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 // Returning 0 lets libpurple ask with an accept/cancel request, which the

@@ -22,13 +22,13 @@ void ConnectProgress(PurpleConnection* gc, const char* text, size_t step,
   change->set_progress_text(OrEmpty(text));
   change->set_progress_step(static_cast<int32_t>(step));
   change->set_progress_steps(static_cast<int32_t>(step_count));
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void Connected(PurpleConnection* gc) {
   if (LoopSession* session = SessionOf(gc)) {
     session->disconnect_reported = false;
-    PurpleSessions::Get()->OnConnected(session);
+    PurpleSessions::Get(OnLoop::InCallback())->OnConnected(session);
   }
 }
 
@@ -39,8 +39,9 @@ void Disconnected(PurpleConnection* gc) {
     session->disconnect_reported = false;  // already reported with its reason
     return;
   }
-  PurpleSessions::Get()->OnDisconnected(
-      session, PURPLE_CONNECTION_ERROR_OTHER_ERROR, "", /*has_reason=*/false);
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->OnDisconnected(session, PURPLE_CONNECTION_ERROR_OTHER_ERROR, "",
+                       /*has_reason=*/false);
 }
 
 void ReportDisconnectReason(PurpleConnection* gc, PurpleConnectionError reason,
@@ -48,8 +49,9 @@ void ReportDisconnectReason(PurpleConnection* gc, PurpleConnectionError reason,
   LoopSession* session = SessionOf(gc);
   if (session == nullptr) return;
   session->disconnect_reported = true;
-  PurpleSessions::Get()->OnDisconnected(session, reason, OrEmpty(text),
-                                        /*has_reason=*/true);
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->OnDisconnected(session, reason, OrEmpty(text),
+                       /*has_reason=*/true);
 }
 
 PurpleConnectionUiOps kConnectionUiOps = {

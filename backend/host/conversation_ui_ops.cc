@@ -72,7 +72,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
       *received->add_images() = std::move(image);
     }
     received->set_is_private(true);
-    PurpleSessions::Get()->Emit(session, std::move(event));
+    PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
     return;
   }
   v1::MessageReceived* received = event.mutable_message_received();
@@ -106,7 +106,7 @@ void WriteIm(PurpleConversation* conv, const char* who, const char* message,
   for (auto& image : ResolveInlineImages(message)) {
     *received->add_images() = std::move(image);
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void WriteChat(PurpleConversation* conv, const char* who, const char* message,
@@ -146,7 +146,7 @@ void WriteChat(PurpleConversation* conv, const char* who, const char* message,
   for (auto& image : ResolveInlineImages(message)) {
     *received->add_images() = std::move(image);
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 // libpurple's own IM and chat writes go to WriteIm and WriteChat; this gets
@@ -181,7 +181,7 @@ void ChatAddUsers(PurpleConversation* conv, GList* buddies, gboolean) {
     *joined->add_participants() = DescribeParticipant(
         chat, static_cast<PurpleConvChatBuddy*>(item->data));
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void ChatRenameUser(PurpleConversation* conv, const char* old_name,
@@ -195,7 +195,7 @@ void ChatRenameUser(PurpleConversation* conv, const char* old_name,
   renamed->set_new_nickname(OrEmpty(new_name));
   renamed->set_is_self(purple_strequal(
       purple_conv_chat_get_nick(PURPLE_CONV_CHAT(conv)), new_name));
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 gboolean HasFocus(PurpleConversation* conv) {
@@ -225,7 +225,7 @@ void OnTyping(PurpleAccount* account, const char* name, v1::TypingState state) {
   event.mutable_typing_changed()->set_peer(sender.contact);
   event.mutable_typing_changed()->set_resource(sender.resource);
   event.mutable_typing_changed()->set_state(state);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void BuddyTyping(PurpleAccount* account, const char* name) {
@@ -252,7 +252,7 @@ void GotAttention(PurpleAccount* account, const char* who, PurpleConversation*,
     event.mutable_attention_received()->set_name(
         OrEmpty(purple_attention_type_get_name(attention)));
   }
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 }  // namespace

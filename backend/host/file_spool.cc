@@ -75,7 +75,7 @@ void FileSpool::Add(uint64_t transfer_id, const std::string& session,
 }
 
 absl::StatusOr<SpooledFile> FileSpool::Open(const std::string& session,
-                                                  uint64_t transfer_id) const {
+                                            uint64_t transfer_id) const {
   auto it = files_.find(transfer_id);
   if (it == files_.end() || it->second.session != session) {
     return absl::NotFoundError(absl::StrCat("no file ", transfer_id,

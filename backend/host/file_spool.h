@@ -41,7 +41,7 @@ class FileSpool {
            const std::string& path, const std::string& filename);
   // A received file, opened for reading: the spool keeps it until Remove.
   absl::StatusOr<SpooledFile> Open(const std::string& session,
-                              uint64_t transfer_id) const;
+                                   uint64_t transfer_id) const;
   // Deletes a received file (fetched); nothing if it is already gone.
   void Remove(const std::string& session, uint64_t transfer_id);
   // Removes every file of `session`.

@@ -77,7 +77,10 @@ LoopSession* SessionOf(PurpleXfer* xfer) {
   return PurpleSessions::SessionOf(purple_xfer_get_account(xfer));
 }
 
-FileSpool& Spool() { return PurpleSessions::Get()->files(); }
+FileSpool& Spool() {
+  const OnLoop& loop = OnLoop::InCallback();
+  return PurpleSessions::Get(loop)->files(loop);
+}
 
 std::string FilenameOf(PurpleXfer* xfer) {
   const std::string name = OrEmpty(purple_xfer_get_filename(xfer));
@@ -101,7 +104,7 @@ void Fail(PurpleXfer* xfer, v1::FailureCode code, const std::string& reason) {
   *failed->mutable_failure() = MakeFailure(code, reason);
   failed->set_outgoing(purple_xfer_get_type(xfer) == PURPLE_XFER_SEND);
   failed->set_transfer_id(StateOf(xfer).id);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 // Runs inside purple_xfer_request: accepting here (as Pidgin's autoaccept
@@ -190,7 +193,7 @@ void FileRecvComplete(PurpleXfer* xfer) {
   received->set_filename(filename);
   received->set_size(purple_xfer_get_bytes_sent(xfer));
   received->set_mime_type(GuessMimeType(head));
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 void FileCancelled(PurpleXfer* xfer) {
@@ -214,7 +217,7 @@ void FileSendComplete(PurpleXfer* xfer) {
   sent->set_filename(FilenameOf(xfer));
   sent->set_size(purple_xfer_get_bytes_sent(xfer));
   sent->set_transfer_id(StateOf(xfer).id);
-  PurpleSessions::Get()->Emit(session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())->Emit(session, std::move(event));
 }
 
 PurpleXferUiOps xfer_ui_ops = {};

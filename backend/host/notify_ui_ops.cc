@@ -12,11 +12,12 @@ namespace {
 // A handle of null tells libpurple the notice is already dismissed.
 void* NotifyMessage(PurpleNotifyMsgType type, const char* title,
                     const char* primary, const char* secondary) {
-  if (type == PURPLE_NOTIFY_MSG_ERROR && PurpleSessions::Get() != nullptr) {
+  if (type == PURPLE_NOTIFY_MSG_ERROR &&
+      PurpleSessions::Get(OnLoop::InCallback()) != nullptr) {
     std::string words = OrEmpty(secondary);
     if (words.empty()) words = OrEmpty(primary);
     if (words.empty()) words = OrEmpty(title);
-    PurpleSessions::Get()->NoteErrorNotice(words);
+    PurpleSessions::Get(OnLoop::InCallback())->NoteErrorNotice(words);
   }
   return nullptr;
 }
@@ -26,7 +27,8 @@ void* NotifyUserInfo(PurpleConnection* gc, const char* who,
   LoopSession* session =
       PurpleSessions::SessionOf(purple_connection_get_account(gc));
   if (session != nullptr) {
-    PurpleSessions::Get()->StoreUserInfo(session, OrEmpty(who), user_info);
+    PurpleSessions::Get(OnLoop::InCallback())
+        ->StoreUserInfo(session, OrEmpty(who), user_info);
   }
   return nullptr;
 }

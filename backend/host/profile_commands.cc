@@ -21,7 +21,7 @@ std::string UserInfoKey(const std::string& session, const std::string& who) {
 
 gboolean UserInfoTimeout(gpointer data) {
   auto* pending = static_cast<PurpleSessions::PendingUserInfo*>(data);
-  PurpleSessions* self = PurpleSessions::Get();
+  PurpleSessions* self = PurpleSessions::Get(OnLoop::InCallback());
   auto range =
       self->user_info_.equal_range(UserInfoKey(pending->session, pending->who));
   for (auto it = range.first; it != range.second; ++it) {

@@ -14,6 +14,9 @@ namespace {
 // Whether a host runs in this process: libpurple has one global state.
 std::atomic<bool> host_running{false};
 
+// True on the thread running a host's loop, for OnLoop::InCallback.
+thread_local bool is_loop_thread = false;
+
 // A source that is ready when its ready time is set (from any thread) and
 // clears it on dispatch.
 gboolean DispatchWakeup(GSource* source, GSourceFunc callback, gpointer data) {
@@ -50,6 +53,7 @@ absl::StatusOr<std::unique_ptr<PurpleHost>> PurpleHost::Start(
 void PurpleHost::LoopMain(const Options& options,
                           std::promise<absl::Status>* started) {
   loop_thread_id_ = std::this_thread::get_id();
+  is_loop_thread = true;
   // libpurple and its plugins add their sources to the default context, so the
   // loop thread owns it for the life of the host.
   GMainContext* context = g_main_context_default();
@@ -94,6 +98,7 @@ void PurpleHost::LoopMain(const Options& options,
   g_main_loop_unref(loop_);
   loop_ = nullptr;
   g_main_context_release(context);
+  is_loop_thread = false;
 }
 
 PurpleHost::~PurpleHost() {
@@ -101,6 +106,16 @@ PurpleHost::~PurpleHost() {
   Post([this](const OnLoop&) { g_main_loop_quit(loop_); });
   thread_.join();
   host_running = false;
+}
+
+const OnLoop& OnLoop::InCallback() {
+  if (!is_loop_thread) {
+    log::Fatal("host",
+               "a libpurple callback ran off the loop thread; only the loop "
+               "thread may touch libpurple");
+  }
+  static const OnLoop token{};
+  return token;
 }
 
 void PurpleHost::AbortRunFromLoop() {

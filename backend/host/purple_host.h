@@ -27,6 +27,11 @@ class PurpleRuntime;
 // PurpleHost::Post or PurpleHost::Run.
 class OnLoop {
  public:
+  // The token for libpurple's callbacks (UI ops, signals, timers, inputs):
+  // libpurple calls them on the loop thread, and this is the one place they
+  // get the token, checked. On any other thread it aborts.
+  static const OnLoop& InCallback();
+
   OnLoop(const OnLoop&) = delete;
   OnLoop& operator=(const OnLoop&) = delete;
 

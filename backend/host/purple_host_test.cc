@@ -103,6 +103,13 @@ TEST(PurpleHostTest, RunFromTheLoopThreadAbortsInsteadOfHanging) {
       "Run called on the loop thread");
 }
 
+TEST(PurpleHostTest, CallbacksGetTheTokenOnlyOnTheLoopThread) {
+  EXPECT_TRUE(Host().Run(
+      [](const OnLoop&) { return &OnLoop::InCallback() != nullptr; }));
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_DEATH(OnLoop::InCallback(), "a libpurple callback ran off the loop");
+}
+
 TEST(PurpleHostTest, ASecondHostWhileOneRunsIsRefused) {
   auto second = PurpleHost::Start({});
   ASSERT_FALSE(second.ok());

@@ -162,7 +162,8 @@ PurpleSessions::PurpleSessions(const OnLoop& loop, EventSink* sink,
   instance_ = this;
   InstallUiOps(loop);
   WatchAccountSettings(loop, [] {
-    if (PurpleSessions* self = Get()) self->ReportAllSettingChanges();
+    if (PurpleSessions* self = Get(OnLoop::InCallback()))
+      self->ReportAllSettingChanges();
   });
   if (options_.plugin_state != nullptr) {
     plugin_state_timer_ = g_timeout_add_seconds(
@@ -680,7 +681,7 @@ void PurpleSessions::EmitJoinFailure(LoopSession* session, v1::Event event) {
   if (join_failure_source_ != 0) return;
   join_failure_source_ = g_idle_add(
       [](gpointer) -> gboolean {
-        PurpleSessions* self = PurpleSessions::Get();
+        PurpleSessions* self = PurpleSessions::Get(OnLoop::InCallback());
         if (self == nullptr) return G_SOURCE_REMOVE;
         self->join_failure_source_ = 0;
         auto failures = std::move(self->join_failures_);
@@ -702,8 +703,9 @@ void PurpleSessions::NoteErrorNotice(const std::string& words) {
   if (recent_error_notice_.empty()) {
     g_idle_add(
         [](gpointer) -> gboolean {
-          if (PurpleSessions::Get())
-            PurpleSessions::Get()->recent_error_notice_.clear();
+          if (PurpleSessions::Get(OnLoop::InCallback()))
+            PurpleSessions::Get(OnLoop::InCallback())
+                ->recent_error_notice_.clear();
           return G_SOURCE_REMOVE;
         },
         nullptr);

@@ -140,8 +140,9 @@ class PurpleSessions {
 
   // --- For the libpurple callbacks (UI ops and signals) of this host. ---
 
-  // The one instance, for C callbacks that carry no user data.
-  static PurpleSessions* Get() { return instance_; }
+  // The one instance, for C callbacks that carry no user data; they pass
+  // OnLoop::InCallback().
+  static PurpleSessions* Get(const OnLoop&) { return instance_; }
   // The session an account belongs to, or null (accounts of sessions being torn
   // down too).
   static LoopSession* SessionOf(PurpleAccount* account);
@@ -162,8 +163,9 @@ class PurpleSessions {
   void EmitJoinFailure(LoopSession* session, v1::Event event);
   // The words of an error notice (notices carry no account).
   void NoteErrorNotice(const std::string& words);
-  RequestTracker& requests() { return *requests_; }
-  FileSpool& files() { return *files_; }
+  // Loop-only parts, reached with the token.
+  RequestTracker& requests(const OnLoop&) { return *requests_; }
+  FileSpool& files(const OnLoop&) { return *files_; }
   void StoreUserInfo(LoopSession* session, const std::string& who,
                      PurpleNotifyUserInfo* info);
   // A chat's subject changed (`chat` as the client names it): answers the

@@ -48,8 +48,9 @@ struct RequestTracker::Pending {
 namespace {
 
 RequestTracker* Tracker() {
-  PurpleSessions* sessions = PurpleSessions::Get();
-  return sessions ? &sessions->requests() : nullptr;
+  const OnLoop& loop = OnLoop::InCallback();
+  PurpleSessions* sessions = PurpleSessions::Get(loop);
+  return sessions ? &sessions->requests(loop) : nullptr;
 }
 
 LoopSession* SessionFor(PurpleAccount* account, PurpleConversation* conv) {
@@ -452,7 +453,8 @@ RequestTracker::Pending* RequestTracker::Open(std::unique_ptr<Pending> pending,
     invitation->set_invitation_id(raw->id);
     raw->session->opening_invitation.reset();
     raw->session->invitation_requests.insert(raw->id);
-    PurpleSessions::Get()->Emit(raw->session, std::move(wrapper));
+    PurpleSessions::Get(OnLoop::InCallback())
+        ->Emit(raw->session, std::move(wrapper));
     return raw;
   }
   event.set_request_id(raw->id);
@@ -488,7 +490,8 @@ RequestTracker::Pending* RequestTracker::Open(std::unique_ptr<Pending> pending,
     return raw;
   }
   *wrapper.mutable_request_opened() = std::move(event);
-  PurpleSessions::Get()->Emit(raw->session, std::move(wrapper));
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->Emit(raw->session, std::move(wrapper));
   return raw;
 }
 
@@ -522,7 +525,8 @@ void RequestTracker::DecideJoinQuestion(uint64_t id) {
   pending->silent = false;
   v1::Event event;
   *event.mutable_request_opened() = std::move(pending->held);
-  PurpleSessions::Get()->Emit(pending->session, std::move(event));
+  PurpleSessions::Get(OnLoop::InCallback())
+      ->Emit(pending->session, std::move(event));
 }
 
 void RequestTracker::AnswerChatListQuestion(uint64_t id) {
@@ -561,7 +565,8 @@ void RequestTracker::OnClosedByLibpurple(void* ui_handle) {
       v1::Event event;
       event.mutable_request_closed()->set_request_id(pending->id);
       event.mutable_request_closed()->set_reason(pending->closing_reason);
-      PurpleSessions::Get()->Emit(pending->session, std::move(event));
+      PurpleSessions::Get(OnLoop::InCallback())
+          ->Emit(pending->session, std::move(event));
     }
     if (pending->fields) purple_request_fields_destroy(pending->fields);
     return;

@@ -8,8 +8,8 @@
 namespace lilac {
 
 // Installs every libpurple UI op and signal handler lilac uses; each forwards
-// to PurpleSessions::Get(). One file per libpurple subsystem implements its
-// part.
+// to PurpleSessions::Get(OnLoop::InCallback()). One file per libpurple
+// subsystem implements its part.
 void InstallUiOps(const OnLoop& loop);
 
 void InstallConnectionUiOps();
