@@ -1,7 +1,6 @@
 #ifndef LILAC_BACKEND_HOST_CHAT_LIST_H_
 #define LILAC_BACKEND_HOST_CHAT_LIST_H_
 
-#include <functional>
 #include <string>
 
 #include "absl/functional/any_invocable.h"
