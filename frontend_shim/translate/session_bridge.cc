@@ -246,6 +246,7 @@ void SessionBridge::RunEvents() {
       if (!received) {
         received = true;
         backoff = options_.initial_backoff;
+        OnStreamOpened();
       }
       // StreamOpened and heartbeats carry nothing for Spectrum: every
       // session is followed from its start, and a new stream starts afresh.
@@ -260,7 +261,7 @@ void SessionBridge::RunEvents() {
     LogError(absl::StrCat("lilacd's event stream ended (", Describe(status),
                           "); reconnecting in ",
                           absl::FormatDuration(backoff)));
-    DisconnectEveryone("lilacd is unreachable");
+    DisconnectFollowed("lilacd is unreachable");
     {
       absl::MutexLock lock(&queue_mutex_);
       queue_mutex_.AwaitWithTimeout(
@@ -273,21 +274,63 @@ void SessionBridge::RunEvents() {
   }
 }
 
-void SessionBridge::DisconnectEveryone(const std::string& why) {
+void SessionBridge::OnStreamOpened() {
+  std::vector<std::pair<std::string, std::string>> unsure;  // user, session
+  {
+    absl::MutexLock lock(&mutex_);
+    stream_open_ = true;
+    for (auto& [jid, user] : users_) {
+      if (user.followed) continue;
+      user.followed = true;
+      // Answered by a lilacd that may have gone before this stream opened;
+      // a Login still in flight is answered by this one, or the stream ends.
+      if (user.login_answered && !user.disconnected) {
+        unsure.emplace_back(jid, user.session);
+      }
+    }
+  }
+  for (auto& [jid, session] : unsure) {
+    Post(jid, [this, jid = jid, session = std::move(session)] {
+      CheckSessionExists(jid, session);
+    });
+  }
+}
+
+void SessionBridge::CheckSessionExists(const std::string& user,
+                                       const std::string& session) {
+  v1::GetSessionRequest request;
+  request.set_session(session);
+  v1::GetSessionResponse response;
+  const grpc::Status status =
+      stub_->GetSession(Context().get(), request, &response);
+  // Any other failure ends the stream, which disconnects the user.
+  if (status.error_code() != grpc::StatusCode::NOT_FOUND) return;
   absl::MutexLock lock(&mutex_);
+  auto it = users_.find(user);
+  if (it == users_.end() || it->second.session != session) return;
+  SendLost(it->second, "lilacd restarted after the login");
+}
+
+void SessionBridge::DisconnectFollowed(const std::string& why) {
+  absl::MutexLock lock(&mutex_);
+  stream_open_ = false;
   // The stream that would have told their last settings is gone.
   ending_sessions_.clear();
   for (auto& [jid, user] : users_) {
-    if (user.disconnected) continue;
-    user.disconnected = true;
-    user.connected = false;
-    pbnetwork::Disconnected disconnected;
-    disconnected.set_user(jid);
-    // Retryable: Spectrum logs the user in again.
-    disconnected.set_error(pbnetwork::CONNECTION_ERROR_OTHER_ERROR);
-    disconnected.set_message(why);
-    Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
+    if (user.followed) SendLost(user, why);
   }
+}
+
+void SessionBridge::SendLost(UserState& user, const std::string& why) {
+  if (user.disconnected) return;
+  user.disconnected = true;
+  user.connected = false;
+  pbnetwork::Disconnected disconnected;
+  disconnected.set_user(user.user);
+  // Retryable: Spectrum logs the user in again.
+  disconnected.set_error(pbnetwork::CONNECTION_ERROR_OTHER_ERROR);
+  disconnected.set_message(why);
+  Send(WrapFrame(WrapperMessage::TYPE_DISCONNECTED, disconnected));
 }
 
 void SessionBridge::HandleEvent(const v1::Event& event) {
@@ -512,6 +555,7 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     user.session = absl::StrCat("spectrum:", getpid(), ":", ++next_login_, ":",
                                 login.user());
     session_users_[user.session] = login.user();
+    user.followed = stream_open_;
     request.set_session(user.session);
   }
   if (!old_session.empty()) {
@@ -585,6 +629,7 @@ void SessionBridge::Login(const pbnetwork::Login& login) {
     }
     return;
   }
+  user->second.login_answered = true;
   std::vector<std::string> fresh;
   for (const std::string& key : response.ignored_settings()) {
     if (logged_ignored_settings_

@@ -88,8 +88,16 @@ class SessionBridge {
   void RunEvents();
   void HandleFrame(const pbnetwork::WrapperMessage& frame);
   void HandleEvent(const v1::Event& event);
-  // Everyone loses their session (the event stream broke).
-  void DisconnectEveryone(const std::string& why);
+  // A stream delivered its first message: it follows every session lilacd
+  // has, so sessions logged in during the outage are checked to exist.
+  void OnStreamOpened();
+  // The users the ended stream followed lose their sessions.
+  void DisconnectFollowed(const std::string& why);
+  // Disconnects `user` if lilacd no longer knows `session`.
+  void CheckSessionExists(const std::string& user, const std::string& session);
+  // Sends one retryable DISCONNECTED, once per LOGIN.
+  void SendLost(UserState& user, const std::string& why)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mutex_);
   // Keeps the settings a plugin changed in `user`'s account.
   void SaveSettings(const std::string& user,
                     const v1::AccountSettingsChanged& changed);
@@ -182,6 +190,8 @@ class SessionBridge {
   // Per user JID, across logins.
   std::map<std::string, DeliveredMessages> delivered_ ABSL_GUARDED_BY(mutex_);
   uint64_t next_login_ ABSL_GUARDED_BY(mutex_) = 0;
+  // The event stream has delivered its first message and not ended since.
+  bool stream_open_ ABSL_GUARDED_BY(mutex_) = false;
   std::set<std::string> logged_ignored_settings_ ABSL_GUARDED_BY(mutex_);
 
   absl::Mutex queue_mutex_;

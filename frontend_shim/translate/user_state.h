@@ -44,6 +44,13 @@ struct UserState {
   // CONNECTED or DISCONNECTED was sent for this LOGIN's failure; nothing is
   // sent after a DISCONNECTED.
   bool disconnected = false;
+  // An open event stream follows this session: it was logged in while the
+  // stream was open, or a stream opened since. Only followed sessions are
+  // disconnected when the stream ends; a LOGIN during an outage waits for
+  // lilacd instead.
+  bool followed = false;
+  // lilacd answered the Login successfully.
+  bool login_answered = false;
 
   // Wanted before CONNECTED; applied on connect.
   std::optional<v1::SetStatusRequest> pending_status;
