@@ -34,9 +34,18 @@ absl::StatusOr<std::unique_ptr<PartialUpload>> PartialUpload::Create(
   return std::unique_ptr<PartialUpload>(new PartialUpload(fd, std::move(path)));
 }
 
+std::unique_ptr<PartialUpload> PartialUpload::Shared(
+    int fd, uint64_t id, absl::AnyInvocable<void()> abandoned) {
+  std::unique_ptr<PartialUpload> upload(new PartialUpload(fd, ""));
+  upload->shared_id_ = id;
+  upload->abandoned_ = std::move(abandoned);
+  return upload;
+}
+
 PartialUpload::~PartialUpload() {
   if (fd_ >= 0) close(fd_);
   if (!path_.empty()) unlink(path_.c_str());
+  if (abandoned_) abandoned_();
 }
 
 absl::Status PartialUpload::Append(absl::string_view data) {
@@ -56,6 +65,8 @@ absl::Status PartialUpload::Append(absl::string_view data) {
 
 absl::Status PartialUpload::Close() {
   if (fd_ < 0) return absl::OkStatus();
+  struct stat written;
+  if (fstat(fd_, &written) == 0) size_ = written.st_size;
   const int result = close(fd_);
   fd_ = -1;
   if (result != 0) {
