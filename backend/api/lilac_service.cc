@@ -16,37 +16,11 @@ namespace lilac {
 
 LilacService::LilacService(HostCommands* host, SessionRegistry* registry)
     : host_(host), registry_(registry) {
-  Serve(&HostCommands::ListProtocols);
-  Serve(&HostCommands::ListPlugins);
-  Serve(&HostCommands::LoadPlugin);
+#define LILAC_SERVE_HOST_COMMAND(Name) Serve(&HostCommands::Name);
+  LILAC_HOST_COMMANDS(LILAC_SERVE_HOST_COMMAND)
+#undef LILAC_SERVE_HOST_COMMAND
   Serve(&LilacService::ListSessions);
   Serve(&LilacService::GetSession);
-  Serve(&HostCommands::GetUserInfo);
-  Serve(&HostCommands::Login);
-  Serve(&HostCommands::Logout);
-  Serve(&HostCommands::SetStatus);
-  Serve(&HostCommands::ListBuddies);
-  Serve(&HostCommands::AddBuddy);
-  Serve(&HostCommands::RemoveBuddy);
-  Serve(&HostCommands::UpdateBuddy);
-  Serve(&HostCommands::SetBuddyBlocked);
-  Serve(&HostCommands::GetBuddyIcon);
-  Serve(&HostCommands::AnswerAuthorization);
-  Serve(&HostCommands::SendMessage);
-  Serve(&HostCommands::SendTyping);
-  Serve(&HostCommands::SendAttention);
-  Serve(&HostCommands::MarkRead);
-  Serve(&HostCommands::ListChatFields);
-  Serve(&HostCommands::JoinChat);
-  Serve(&HostCommands::LeaveChat);
-  Serve(&HostCommands::SendChatMessage);
-  Serve(&HostCommands::SetChatSubject);
-  Serve(&HostCommands::AnswerChatInvitation);
-  Serve(&HostCommands::ListChats);
-  Serve(&HostCommands::GetCapabilities);
-  Serve(&HostCommands::SetProfile);
-  Serve(&HostCommands::AnswerRequest);
-  Serve(&HostCommands::CancelRequest);
   ServeFileCalls();
   ServeEventStream();
 

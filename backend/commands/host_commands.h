@@ -9,6 +9,45 @@
 #include "backend/host/partial_upload.h"
 #include "lilac/v1/lilac.pb.h"
 
+// The commands that take a lilac.v1 request and complete with its response,
+// by RPC name: X(Name) for each. Every list of them (this interface, its
+// implementations, the tables that serve them) is made from this one.
+#define LILAC_HOST_COMMANDS(X) \
+  X(ListProtocols)             \
+  X(ListPlugins)               \
+  X(LoadPlugin)                \
+  X(Login)                     \
+  X(Logout)                    \
+  X(SetStatus)                 \
+  X(GetUserInfo)               \
+  X(SetProfile)                \
+  X(GetCapabilities)           \
+  X(ListBuddies)               \
+  X(AddBuddy)                  \
+  X(RemoveBuddy)               \
+  X(UpdateBuddy)               \
+  X(SetBuddyBlocked)           \
+  X(GetBuddyIcon)              \
+  X(AnswerAuthorization)       \
+  X(SendMessage)               \
+  X(SendTyping)                \
+  X(SendAttention)             \
+  X(MarkRead)                  \
+  X(ListChatFields)            \
+  X(JoinChat)                  \
+  X(LeaveChat)                 \
+  X(SendChatMessage)           \
+  X(SetChatSubject)            \
+  X(AnswerChatInvitation)      \
+  X(ListChats)                 \
+  X(AnswerRequest)             \
+  X(CancelRequest)
+
+// In an implementation's class: the override declarations of them all.
+#define LILAC_HOST_COMMAND_OVERRIDE(Name)              \
+  void Name(const ::lilac::v1::Name##Request& request, \
+            Done<::lilac::v1::Name##Response> done) override;
+
 namespace lilac {
 
 // What a libpurple host does for the API: one command per lilac.v1 call that
@@ -24,74 +63,14 @@ class HostCommands {
 
   virtual ~HostCommands() = default;
 
-  virtual void ListProtocols(const v1::ListProtocolsRequest& request,
-                             Done<v1::ListProtocolsResponse> done) = 0;
-  virtual void ListPlugins(const v1::ListPluginsRequest& request,
-                           Done<v1::ListPluginsResponse> done) = 0;
-  virtual void LoadPlugin(const v1::LoadPluginRequest& request,
-                          Done<v1::LoadPluginResponse> done) = 0;
-
-  virtual void Login(const v1::LoginRequest& request,
-                     Done<v1::LoginResponse> done) = 0;
-  virtual void Logout(const v1::LogoutRequest& request,
-                      Done<v1::LogoutResponse> done) = 0;
-  virtual void SetStatus(const v1::SetStatusRequest& request,
-                         Done<v1::SetStatusResponse> done) = 0;
-  virtual void GetUserInfo(const v1::GetUserInfoRequest& request,
-                           Done<v1::GetUserInfoResponse> done) = 0;
-  virtual void SetProfile(const v1::SetProfileRequest& request,
-                          Done<v1::SetProfileResponse> done) = 0;
-  virtual void GetCapabilities(const v1::GetCapabilitiesRequest& request,
-                               Done<v1::GetCapabilitiesResponse> done) = 0;
-
-  virtual void ListBuddies(const v1::ListBuddiesRequest& request,
-                           Done<v1::ListBuddiesResponse> done) = 0;
-  virtual void AddBuddy(const v1::AddBuddyRequest& request,
-                        Done<v1::AddBuddyResponse> done) = 0;
-  virtual void RemoveBuddy(const v1::RemoveBuddyRequest& request,
-                           Done<v1::RemoveBuddyResponse> done) = 0;
-  virtual void UpdateBuddy(const v1::UpdateBuddyRequest& request,
-                           Done<v1::UpdateBuddyResponse> done) = 0;
-  virtual void SetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
-                               Done<v1::SetBuddyBlockedResponse> done) = 0;
-  virtual void GetBuddyIcon(const v1::GetBuddyIconRequest& request,
-                            Done<v1::GetBuddyIconResponse> done) = 0;
-  virtual void AnswerAuthorization(
-      const v1::AnswerAuthorizationRequest& request,
-      Done<v1::AnswerAuthorizationResponse> done) = 0;
-
-  virtual void SendMessage(const v1::SendMessageRequest& request,
-                           Done<v1::SendMessageResponse> done) = 0;
-  virtual void SendTyping(const v1::SendTypingRequest& request,
-                          Done<v1::SendTypingResponse> done) = 0;
-  virtual void SendAttention(const v1::SendAttentionRequest& request,
-                             Done<v1::SendAttentionResponse> done) = 0;
-  virtual void MarkRead(const v1::MarkReadRequest& request,
-                        Done<v1::MarkReadResponse> done) = 0;
-
-  virtual void ListChatFields(const v1::ListChatFieldsRequest& request,
-                              Done<v1::ListChatFieldsResponse> done) = 0;
-  virtual void JoinChat(const v1::JoinChatRequest& request,
-                        Done<v1::JoinChatResponse> done) = 0;
-  virtual void LeaveChat(const v1::LeaveChatRequest& request,
-                         Done<v1::LeaveChatResponse> done) = 0;
-  virtual void SendChatMessage(const v1::SendChatMessageRequest& request,
-                               Done<v1::SendChatMessageResponse> done) = 0;
-  // Completes when the network reports the subject, or at the request's
-  // timeout.
-  virtual void SetChatSubject(const v1::SetChatSubjectRequest& request,
-                              Done<v1::SetChatSubjectResponse> done) = 0;
-  virtual void AnswerChatInvitation(
-      const v1::AnswerChatInvitationRequest& request,
-      Done<v1::AnswerChatInvitationResponse> done) = 0;
-  // Completes when the plugin ends the list, or at the request's timeout.
-  virtual void ListChats(const v1::ListChatsRequest& request,
-                         Done<v1::ListChatsResponse> done) = 0;
-
-  virtual void AnswerRequest(const v1::AnswerRequestRequest& request,
-                             Done<v1::AnswerRequestResponse> done) = 0;
-  virtual void CancelRequest(const v1::CancelRequestRequest& request,
-                             Done<v1::CancelRequestResponse> done) = 0;
+  // One per entry of LILAC_HOST_COMMANDS. SetChatSubject completes when the
+  // network reports the subject, ListChats when the plugin ends the list;
+  // either at the request's timeout at the latest.
+#define LILAC_DECLARE_HOST_COMMAND(Name)              \
+  virtual void Name(const v1::Name##Request& request, \
+                    Done<v1::Name##Response> done) = 0;
+  LILAC_HOST_COMMANDS(LILAC_DECLARE_HOST_COMMAND)
+#undef LILAC_DECLARE_HOST_COMMAND
 
   // FetchFile: opens the received file; the caller reads it and, once all of
   // it was delivered, calls ForgetFetchedFile, which removes it.

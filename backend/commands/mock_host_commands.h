@@ -12,102 +12,12 @@ namespace lilac {
 // translators), without libpurple or processes.
 class MockHostCommands : public HostCommands {
  public:
-  MOCK_METHOD(void, ListProtocols,
-              (const v1::ListProtocolsRequest&,
-               Done<v1::ListProtocolsResponse>),
+#define LILAC_MOCK_HOST_COMMAND(Name)                               \
+  MOCK_METHOD(void, Name,                                           \
+              (const v1::Name##Request&, Done<v1::Name##Response>), \
               (override));
-  MOCK_METHOD(void, ListPlugins,
-              (const v1::ListPluginsRequest&, Done<v1::ListPluginsResponse>),
-              (override));
-  MOCK_METHOD(void, LoadPlugin,
-              (const v1::LoadPluginRequest&, Done<v1::LoadPluginResponse>),
-              (override));
-  MOCK_METHOD(void, Login, (const v1::LoginRequest&, Done<v1::LoginResponse>),
-              (override));
-  MOCK_METHOD(void, Logout,
-              (const v1::LogoutRequest&, Done<v1::LogoutResponse>), (override));
-  MOCK_METHOD(void, SetStatus,
-              (const v1::SetStatusRequest&, Done<v1::SetStatusResponse>),
-              (override));
-  MOCK_METHOD(void, GetUserInfo,
-              (const v1::GetUserInfoRequest&, Done<v1::GetUserInfoResponse>),
-              (override));
-  MOCK_METHOD(void, SetProfile,
-              (const v1::SetProfileRequest&, Done<v1::SetProfileResponse>),
-              (override));
-  MOCK_METHOD(void, GetCapabilities,
-              (const v1::GetCapabilitiesRequest&,
-               Done<v1::GetCapabilitiesResponse>),
-              (override));
-  MOCK_METHOD(void, ListBuddies,
-              (const v1::ListBuddiesRequest&, Done<v1::ListBuddiesResponse>),
-              (override));
-  MOCK_METHOD(void, AddBuddy,
-              (const v1::AddBuddyRequest&, Done<v1::AddBuddyResponse>),
-              (override));
-  MOCK_METHOD(void, RemoveBuddy,
-              (const v1::RemoveBuddyRequest&, Done<v1::RemoveBuddyResponse>),
-              (override));
-  MOCK_METHOD(void, UpdateBuddy,
-              (const v1::UpdateBuddyRequest&, Done<v1::UpdateBuddyResponse>),
-              (override));
-  MOCK_METHOD(void, SetBuddyBlocked,
-              (const v1::SetBuddyBlockedRequest&,
-               Done<v1::SetBuddyBlockedResponse>),
-              (override));
-  MOCK_METHOD(void, GetBuddyIcon,
-              (const v1::GetBuddyIconRequest&, Done<v1::GetBuddyIconResponse>),
-              (override));
-  MOCK_METHOD(void, AnswerAuthorization,
-              (const v1::AnswerAuthorizationRequest&,
-               Done<v1::AnswerAuthorizationResponse>),
-              (override));
-  MOCK_METHOD(void, SendMessage,
-              (const v1::SendMessageRequest&, Done<v1::SendMessageResponse>),
-              (override));
-  MOCK_METHOD(void, SendTyping,
-              (const v1::SendTypingRequest&, Done<v1::SendTypingResponse>),
-              (override));
-  MOCK_METHOD(void, SendAttention,
-              (const v1::SendAttentionRequest&,
-               Done<v1::SendAttentionResponse>),
-              (override));
-  MOCK_METHOD(void, MarkRead,
-              (const v1::MarkReadRequest&, Done<v1::MarkReadResponse>),
-              (override));
-  MOCK_METHOD(void, ListChatFields,
-              (const v1::ListChatFieldsRequest&,
-               Done<v1::ListChatFieldsResponse>),
-              (override));
-  MOCK_METHOD(void, JoinChat,
-              (const v1::JoinChatRequest&, Done<v1::JoinChatResponse>),
-              (override));
-  MOCK_METHOD(void, LeaveChat,
-              (const v1::LeaveChatRequest&, Done<v1::LeaveChatResponse>),
-              (override));
-  MOCK_METHOD(void, SendChatMessage,
-              (const v1::SendChatMessageRequest&,
-               Done<v1::SendChatMessageResponse>),
-              (override));
-  MOCK_METHOD(void, SetChatSubject,
-              (const v1::SetChatSubjectRequest&,
-               Done<v1::SetChatSubjectResponse>),
-              (override));
-  MOCK_METHOD(void, AnswerChatInvitation,
-              (const v1::AnswerChatInvitationRequest&,
-               Done<v1::AnswerChatInvitationResponse>),
-              (override));
-  MOCK_METHOD(void, ListChats,
-              (const v1::ListChatsRequest&, Done<v1::ListChatsResponse>),
-              (override));
-  MOCK_METHOD(void, AnswerRequest,
-              (const v1::AnswerRequestRequest&,
-               Done<v1::AnswerRequestResponse>),
-              (override));
-  MOCK_METHOD(void, CancelRequest,
-              (const v1::CancelRequestRequest&,
-               Done<v1::CancelRequestResponse>),
-              (override));
+  LILAC_HOST_COMMANDS(LILAC_MOCK_HOST_COMMAND)
+#undef LILAC_MOCK_HOST_COMMAND
   MOCK_METHOD(void, OpenFetchedFile,
               (const v1::FetchFileRequest&, Done<SpooledFile>), (override));
   MOCK_METHOD(void, ForgetFetchedFile,
