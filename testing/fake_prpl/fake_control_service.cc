@@ -161,6 +161,19 @@ grpc::Status FakeControlService::WaitForClientFrame(
   return grpc::Status::OK;
 }
 
+grpc::Status FakeControlService::Misbehave(grpc::ServerContext*,
+                                           const v1::MisbehaveRequest* request,
+                                           v1::MisbehaveResponse* response) {
+  absl::StatusOr<int> told =
+      network_->Misbehave(request->account(), request->kind());
+  if (!told.ok()) {
+    return grpc::Status(grpc::StatusCode::NOT_FOUND,
+                        std::string(told.status().message()));
+  }
+  response->set_connections(*told);
+  return grpc::Status::OK;
+}
+
 grpc::Status FakeControlService::RefreshToken(
     grpc::ServerContext*, const v1::RefreshTokenRequest* request,
     v1::RefreshTokenResponse* response) {

@@ -66,6 +66,9 @@ class FakeControlService final : public v1::FakeNetworkControl::Service {
   grpc::Status RefreshToken(grpc::ServerContext*,
                             const v1::RefreshTokenRequest* request,
                             v1::RefreshTokenResponse* response) override;
+  grpc::Status Misbehave(grpc::ServerContext*,
+                         const v1::MisbehaveRequest* request,
+                         v1::MisbehaveResponse* response) override;
   grpc::Status Disconnect(grpc::ServerContext*,
                           const v1::DisconnectRequest* request,
                           v1::DisconnectResponse* response) override;

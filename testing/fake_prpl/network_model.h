@@ -59,6 +59,9 @@ class NetworkModel : public ConnectionHandler {
   int Disconnect(const std::string& account);
   // A new token for the account, sent to its logged-in connections.
   absl::StatusOr<std::string> RefreshToken(const std::string& account);
+  // Sends Misbehave to the account's logged-in connections; how many.
+  absl::StatusOr<int> Misbehave(const std::string& account,
+                                v1::Misbehave::Kind kind);
   absl::StatusOr<v1::GetAccountStateResponse> GetAccountState(
       const std::string& account);
 

@@ -363,6 +363,22 @@ absl::StatusOr<std::string> NetworkModel::RefreshToken(
   return (*account)->last_token;
 }
 
+absl::StatusOr<int> NetworkModel::Misbehave(const std::string& account_name,
+                                            v1::Misbehave::Kind kind) {
+  absl::MutexLock lock(&mutex_);
+  absl::StatusOr<Account*> account = FindAccount(account_name);
+  if (!account.ok()) return account.status();
+  v1::ServerFrame frame;
+  frame.mutable_misbehave()->set_kind(kind);
+  int told = 0;
+  for (const auto& [id, session] : sessions_) {
+    if (session.account != account_name || !session.logged_in) continue;
+    Send(id, frame);
+    ++told;
+  }
+  return told;
+}
+
 int NetworkModel::Disconnect(const std::string& account) {
   if (account.empty()) return transport_->CutAll();
   absl::MutexLock lock(&mutex_);

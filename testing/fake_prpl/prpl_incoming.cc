@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "testing/fake_prpl/prpl_flavor.h"
+#include "testing/fake_prpl/prpl_misbehave.h"
 #include "testing/fake_prpl/prpl_state.h"
 
 namespace lilac::testing::fake {
@@ -275,6 +276,9 @@ void HandleServerFrame(FakeConnection& connection,
   switch (frame.frame_case()) {
     case v1::ServerFrame::kLoginSucceeded:
       HandleLoginSucceeded(connection, frame.login_succeeded());
+      break;
+    case v1::ServerFrame::kMisbehave:
+      Misbehave(frame.misbehave().kind());
       break;
     case v1::ServerFrame::kTokenRefreshed:
       StoreSessionToken(account, frame.token_refreshed().session_token());
