@@ -61,6 +61,11 @@ void InProcessHost::LogoutAll() {
   host_->Run([this](const lilac::OnLoop& loop) { sessions_->LogoutAll(loop); });
 }
 
+void InProcessHost::Heartbeat(absl::AnyInvocable<void()> answer) {
+  host_->Post(
+      [answer = std::move(answer)](const lilac::OnLoop&) mutable { answer(); });
+}
+
 template <typename Request, typename Response, typename Command>
 void InProcessHost::RunOnLoop(const Request& request, Done<Response> done,
                               Command command) {

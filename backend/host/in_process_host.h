@@ -28,65 +28,11 @@ class InProcessHost final : public HostCommands {
   // still waiting on the network (ListChats, SetChatSubject, GetUserInfo).
   void LogoutAll();
 
-  void ListProtocols(const v1::ListProtocolsRequest& request,
-                     Done<v1::ListProtocolsResponse> done) override;
-  void ListPlugins(const v1::ListPluginsRequest& request,
-                   Done<v1::ListPluginsResponse> done) override;
-  void LoadPlugin(const v1::LoadPluginRequest& request,
-                  Done<v1::LoadPluginResponse> done) override;
-  void Login(const v1::LoginRequest& request,
-             Done<v1::LoginResponse> done) override;
-  void Logout(const v1::LogoutRequest& request,
-              Done<v1::LogoutResponse> done) override;
-  void SetStatus(const v1::SetStatusRequest& request,
-                 Done<v1::SetStatusResponse> done) override;
-  void GetUserInfo(const v1::GetUserInfoRequest& request,
-                   Done<v1::GetUserInfoResponse> done) override;
-  void SetProfile(const v1::SetProfileRequest& request,
-                  Done<v1::SetProfileResponse> done) override;
-  void GetCapabilities(const v1::GetCapabilitiesRequest& request,
-                       Done<v1::GetCapabilitiesResponse> done) override;
-  void ListBuddies(const v1::ListBuddiesRequest& request,
-                   Done<v1::ListBuddiesResponse> done) override;
-  void AddBuddy(const v1::AddBuddyRequest& request,
-                Done<v1::AddBuddyResponse> done) override;
-  void RemoveBuddy(const v1::RemoveBuddyRequest& request,
-                   Done<v1::RemoveBuddyResponse> done) override;
-  void UpdateBuddy(const v1::UpdateBuddyRequest& request,
-                   Done<v1::UpdateBuddyResponse> done) override;
-  void SetBuddyBlocked(const v1::SetBuddyBlockedRequest& request,
-                       Done<v1::SetBuddyBlockedResponse> done) override;
-  void GetBuddyIcon(const v1::GetBuddyIconRequest& request,
-                    Done<v1::GetBuddyIconResponse> done) override;
-  void AnswerAuthorization(const v1::AnswerAuthorizationRequest& request,
-                           Done<v1::AnswerAuthorizationResponse> done) override;
-  void SendMessage(const v1::SendMessageRequest& request,
-                   Done<v1::SendMessageResponse> done) override;
-  void SendTyping(const v1::SendTypingRequest& request,
-                  Done<v1::SendTypingResponse> done) override;
-  void SendAttention(const v1::SendAttentionRequest& request,
-                     Done<v1::SendAttentionResponse> done) override;
-  void MarkRead(const v1::MarkReadRequest& request,
-                Done<v1::MarkReadResponse> done) override;
-  void ListChatFields(const v1::ListChatFieldsRequest& request,
-                      Done<v1::ListChatFieldsResponse> done) override;
-  void JoinChat(const v1::JoinChatRequest& request,
-                Done<v1::JoinChatResponse> done) override;
-  void LeaveChat(const v1::LeaveChatRequest& request,
-                 Done<v1::LeaveChatResponse> done) override;
-  void SendChatMessage(const v1::SendChatMessageRequest& request,
-                       Done<v1::SendChatMessageResponse> done) override;
-  void SetChatSubject(const v1::SetChatSubjectRequest& request,
-                      Done<v1::SetChatSubjectResponse> done) override;
-  void AnswerChatInvitation(
-      const v1::AnswerChatInvitationRequest& request,
-      Done<v1::AnswerChatInvitationResponse> done) override;
-  void ListChats(const v1::ListChatsRequest& request,
-                 Done<v1::ListChatsResponse> done) override;
-  void AnswerRequest(const v1::AnswerRequestRequest& request,
-                     Done<v1::AnswerRequestResponse> done) override;
-  void CancelRequest(const v1::CancelRequestRequest& request,
-                     Done<v1::CancelRequestResponse> done) override;
+  // Runs `answer` on the loop thread, after the work posted before it: a
+  // loop that hangs never answers.
+  void Heartbeat(absl::AnyInvocable<void()> answer);
+
+  LILAC_HOST_COMMANDS(LILAC_HOST_COMMAND_OVERRIDE)
   void OpenFetchedFile(const v1::FetchFileRequest& request,
                        Done<SpooledFile> done) override;
   void ForgetFetchedFile(const v1::FetchFileRequest& request,

@@ -13,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "backend/server/lilac_server.h"
+#include "backend/worker/worker_process.h"
 #include "common/flags/parse_flags.h"
 #include "common/log/glib_log.h"
 #include "common/log/log.h"
@@ -56,6 +57,10 @@ ABSL_FLAG(std::string, plugin_state_dir, "",
           "events instead.");
 ABSL_FLAG(uint64_t, max_file_size, 50 << 20,
           "Largest incoming file accepted, in bytes.");
+ABSL_FLAG(int, worker_channel_fd, -1,
+          "Internal: lilacd starts its worker processes with this flag (the "
+          "descriptor of their private channel to lilacd). Not for use by "
+          "hand.");
 
 namespace {
 
@@ -77,8 +82,9 @@ int main(int argc, char** argv) {
   // it; the daemon does not pay for it.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
+  const int worker_channel_fd = absl::GetFlag(FLAGS_worker_channel_fd);
   lilac::log::Options log_options;
-  log_options.program = "lilacd";
+  log_options.program = worker_channel_fd >= 0 ? "lilacd-worker" : "lilacd";
   if (!lilac::log::ParseFormat(absl::GetFlag(FLAGS_log_format),
                                &log_options.format)) {
     return Fail(
@@ -88,6 +94,8 @@ int main(int argc, char** argv) {
   lilac::log::Configure(log_options);
   // Plugins' GLib warnings, rate-limited per message.
   lilac::log::RouteGlibLog();
+  if (worker_channel_fd >= 0)
+    return lilac::worker::RunWorker(worker_channel_fd);
 
   // Block the stop signals before any thread starts, so only sigwait below sees
   // them.
