@@ -81,7 +81,7 @@ absl::Status FrameChannel::Fill() {
   const size_t old_size = buffer_.size();
   buffer_.resize(old_size + kReadChunk);
   iovec data{buffer_.data() + old_size, kReadChunk};
-  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)];
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(int) * 4)] = {};
   msghdr message{};
   message.msg_iov = &data;
   message.msg_iovlen = 1;
@@ -92,9 +92,12 @@ absl::Status FrameChannel::Fill() {
     n = recvmsg(fd_, &message, MSG_CMSG_CLOEXEC);
   } while (n < 0 && errno == EINTR);
   buffer_.resize(old_size + (n > 0 ? n : 0));
+  // A failed recvmsg leaves the control fields as they were: nothing came.
+  if (n < 0) message.msg_controllen = 0;
   for (cmsghdr* cmsg = CMSG_FIRSTHDR(&message); cmsg != nullptr;
        cmsg = CMSG_NXTHDR(&message, cmsg)) {
-    if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS) {
+    if (cmsg->cmsg_level != SOL_SOCKET || cmsg->cmsg_type != SCM_RIGHTS ||
+        cmsg->cmsg_len < CMSG_LEN(0)) {
       continue;
     }
     const size_t count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);

@@ -39,7 +39,7 @@ absl::StatusOr<std::unique_ptr<WorkerClient>> WorkerClient::Start(
   if (!process.ok()) return process.status();
   const int fd = (*process)->TakeChannelFd();
   // Bounded start: a worker stuck before answering is killed.
-  const timeval limit{absl::ToInt64Seconds(options.start_timeout), 0};
+  const timeval limit = absl::ToTimeval(options.start_timeout);
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &limit, sizeof(limit));
   auto channel = std::make_shared<FrameChannel>(fd);
 

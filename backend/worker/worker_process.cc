@@ -1,5 +1,6 @@
 #include "backend/worker/worker_process.h"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -56,6 +57,8 @@ int RunWorker(int channel_fd) {
   signal(SIGTERM, SIG_IGN);
   signal(SIGPIPE, SIG_IGN);
 
+  // Processes a plugin starts must not hold the channel open after we die.
+  fcntl(channel_fd, F_SETFD, FD_CLOEXEC);
   FrameChannel channel(channel_fd);
   absl::StatusOr<FrameChannel::Frame> first = channel.Read();
   ToWorker start;
