@@ -30,6 +30,19 @@ absl::Status StatusOf(const Reply& reply) {
                       reply.message());
 }
 
+// The descriptor a file call's reply carries, or why there is none; closes
+// it when the call failed anyway.
+absl::StatusOr<int> DescriptorOf(const absl::Status& ended, const Reply& reply,
+                                 int fd) {
+  if (!ended.ok()) return ended;
+  if (reply.code() != 0) {
+    if (fd >= 0) close(fd);
+    return StatusOf(reply);
+  }
+  if (fd < 0) return absl::DataLossError("a worker sent no file descriptor");
+  return fd;
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<WorkerClient>> WorkerClient::Start(
@@ -127,24 +140,19 @@ void WorkerClient::Send(const std::string& method,
   call->set_method(method);
   call->set_upload(upload);
   request.SerializeToString(call->mutable_request());
-  bool queued = false;
+  absl::Status ended;
   {
     absl::MutexLock lock(&mutex_);
-    if (ended_.ok()) {
+    ended = ended_;
+    if (ended.ok()) {
       const uint64_t id = next_id_++;
       call->set_id(id);
       pending_[id] = std::move(handler);
-      queued = true;
     }
   }
-  if (!queued) {
+  if (!ended.ok()) {
     // Ended already: fail now, outside the lock.
-    absl::Status why;
-    {
-      absl::MutexLock lock(&mutex_);
-      why = ended_;
-    }
-    handler(why, Reply(), -1);
+    handler(ended, Reply(), -1);
     return;
   }
   // A failed write means the worker is gone: the reader fails the call.
@@ -153,19 +161,21 @@ void WorkerClient::Send(const std::string& method,
 
 template <typename Response>
 void WorkerClient::Forward(const google::protobuf::Message& request,
-                           Done<Response> done) {
-  Send(MethodOf(request), request,
-       [done = std::move(done)](const absl::Status& ended, const Reply& reply,
-                                int fd) mutable {
-         if (fd >= 0) close(fd);
-         if (!ended.ok()) return done(ended);
-         if (reply.code() != 0) return done(StatusOf(reply));
-         Response response;
-         if (!response.ParseFromString(reply.response())) {
-           return done(absl::DataLossError("malformed reply from a worker"));
-         }
-         done(std::move(response));
-       });
+                           Done<Response> done, uint64_t upload) {
+  Send(
+      MethodOf(request), request,
+      [done = std::move(done)](const absl::Status& ended, const Reply& reply,
+                               int fd) mutable {
+        if (fd >= 0) close(fd);
+        if (!ended.ok()) return done(ended);
+        if (reply.code() != 0) return done(StatusOf(reply));
+        Response response;
+        if (!response.ParseFromString(reply.response())) {
+          return done(absl::DataLossError("malformed reply from a worker"));
+        }
+        done(std::move(response));
+      },
+      upload);
 }
 
 void WorkerClient::ReadLoop() {
@@ -311,16 +321,10 @@ void WorkerClient::OpenFetchedFile(const v1::FetchFileRequest& request,
   Send("OpenFetchedFile", request,
        [done = std::move(done)](const absl::Status& ended, const Reply& reply,
                                 int fd) mutable {
-         if (!ended.ok()) return done(ended);
-         if (reply.code() != 0) {
-           if (fd >= 0) close(fd);
-           return done(StatusOf(reply));
-         }
-         if (fd < 0) {
-           return done(absl::DataLossError("a worker sent no file descriptor"));
-         }
+         absl::StatusOr<int> descriptor = DescriptorOf(ended, reply, fd);
+         if (!descriptor.ok()) return done(descriptor.status());
          SpooledFile file;
-         file.fd = fd;
+         file.fd = *descriptor;
          file.filename = reply.filename();
          file.mime_type = reply.mime_type();
          file.size = reply.size();
@@ -344,17 +348,11 @@ void WorkerClient::StartUpload(const v1::SendFileRequest& header,
   Send("StartUpload", header,
        [done = std::move(done), channel](const absl::Status& ended,
                                          const Reply& reply, int fd) mutable {
-         if (!ended.ok()) return done(ended);
-         if (reply.code() != 0) {
-           if (fd >= 0) close(fd);
-           return done(StatusOf(reply));
-         }
-         if (fd < 0) {
-           return done(absl::DataLossError("a worker sent no file descriptor"));
-         }
+         absl::StatusOr<int> descriptor = DescriptorOf(ended, reply, fd);
+         if (!descriptor.ok()) return done(descriptor.status());
          const uint64_t id = reply.id();
          // Abandoned (the client went away): the worker drops its file.
-         done(PartialUpload::Shared(fd, id, [channel, id] {
+         done(PartialUpload::Shared(*descriptor, id, [channel, id] {
            std::shared_ptr<FrameChannel> open = channel.lock();
            if (open == nullptr) return;
            ToWorker forget;
@@ -376,18 +374,7 @@ void WorkerClient::SendFile(const v1::SendFileRequest& header,
   }
   const uint64_t id = upload->shared_id();
   upload->HandOver();
-  Send(
-      "SendFile", header,
-      [done = std::move(done)](const absl::Status& ended, const Reply& reply,
-                               int fd) mutable {
-        if (fd >= 0) close(fd);
-        if (!ended.ok()) return done(ended);
-        if (reply.code() != 0) return done(StatusOf(reply));
-        v1::SendFileResponse response;
-        response.ParseFromString(reply.response());
-        done(std::move(response));
-      },
-      id);
+  Forward(header, std::move(done), id);
 }
 
 void WorkerClient::HoldNetwork(bool hold) {

@@ -86,8 +86,11 @@ class WorkerClient final : public HostCommands {
   // Sends a Call; `handler` runs exactly once.
   void Send(const std::string& method, const google::protobuf::Message& request,
             ReplyHandler handler, uint64_t upload = 0);
+  // A call whose reply is the response message (SendFile: of the staged
+  // file `upload`).
   template <typename Response>
-  void Forward(const google::protobuf::Message& request, Done<Response> done);
+  void Forward(const google::protobuf::Message& request, Done<Response> done,
+               uint64_t upload = 0);
   void ReadLoop();
   void HeartbeatLoop();
   void Dispatch(const FromWorker& message, int fd);
