@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "backend/host/in_process_host.h"
+#include "backend/worker/worker_pool.h"
 #include "common/log/log.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -24,12 +25,29 @@ absl::StatusOr<std::unique_ptr<LilacServer>> LilacServer::Start(
   std::unique_ptr<LilacServer> server(new LilacServer());
   server->registry_ =
       std::make_unique<SessionRegistry>(options.events_per_session);
-  absl::StatusOr<std::unique_ptr<InProcessHost>> host =
-      InProcessHost::Start(options.host, server->registry_.get());
-  if (!host.ok()) return host.status();
-  server->host_ = *std::move(host);
-  server->service_ = std::make_unique<LilacService>(server->host_.get(),
-                                                    server->registry_.get());
+  if (options.workers.has_value()) {
+    worker::WorkerPool::Options pool;
+    pool.worker.program = options.workers->program;
+    pool.worker.args = options.workers->args;
+    pool.worker.host = options.host;
+    pool.spread = options.workers->spread;
+    pool.max_workers = options.workers->max_workers;
+    pool.sessions_per_worker = options.workers->sessions_per_worker;
+    pool.worker.memory_limit = options.workers->memory_limit;
+    absl::StatusOr<std::unique_ptr<worker::WorkerPool>> started =
+        worker::WorkerPool::Start(std::move(pool), server->registry_.get());
+    if (!started.ok()) return started.status();
+    server->pool_ = *std::move(started);
+    server->host_ = server->pool_.get();
+  } else {
+    absl::StatusOr<std::unique_ptr<InProcessHost>> host =
+        InProcessHost::Start(options.host, server->registry_.get());
+    if (!host.ok()) return host.status();
+    server->in_process_ = *std::move(host);
+    server->host_ = server->in_process_.get();
+  }
+  server->service_ =
+      std::make_unique<LilacService>(server->host_, server->registry_.get());
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -82,12 +100,14 @@ LilacServer::~LilacServer() {
   // Sessions end first: their logout answers the calls still waiting on the
   // network (ListChats, SetChatSubject, GetUserInfo), which gRPC's Shutdown
   // would otherwise wait for until their own timeouts.
-  if (host_ != nullptr) host_->LogoutAll();
+  if (in_process_ != nullptr) in_process_->LogoutAll();
+  if (pool_ != nullptr) pool_->LogoutAll();
   // Then gRPC (cancelling event streams at once): no handler may post to the
   // host once it is gone. Sessions logged in meanwhile end below.
   if (server_ != nullptr) server_->Shutdown(std::chrono::system_clock::now());
   server_.reset();
-  host_.reset();
+  pool_.reset();
+  in_process_.reset();
   service_.reset();
   registry_.reset();
 }

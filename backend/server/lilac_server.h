@@ -16,7 +16,11 @@
 
 namespace lilac {
 
+class HostCommands;
 class InProcessHost;
+namespace worker {
+class WorkerPool;
+}
 
 // A running lilacd: the libpurple host plus the gRPC server in front of it
 // (lilac.v1.LilacService, health checking and reflection). Destroying it stops
@@ -30,6 +34,22 @@ class LilacServer {
     HostOptions host;
     // Events kept per session for clients that resume.
     size_t events_per_session = 4096;
+
+    // Where libpurple runs: in worker processes (crash isolation, every
+    // core), or in this process when not set.
+    struct Workers {
+      // Sessions of one plugin spread over this many workers first.
+      int spread = 2;
+      // At most this many workers; 0: as many as the sessions need.
+      int max_workers = 0;
+      int sessions_per_worker = 2000;
+      // The most heap one worker may use, in bytes; 0: no limit.
+      uint64_t memory_limit = 0;
+      // The lilacd binary workers run as, and more flags for them.
+      std::string program = "/proc/self/exe";
+      std::vector<std::string> args;
+    };
+    std::optional<Workers> workers;
   };
 
   static absl::StatusOr<std::unique_ptr<LilacServer>> Start(
@@ -50,7 +70,10 @@ class LilacServer {
 
   std::string address_;
   std::unique_ptr<SessionRegistry> registry_;
-  std::unique_ptr<InProcessHost> host_;
+  // One of them runs libpurple; host_ is it.
+  std::unique_ptr<InProcessHost> in_process_;
+  std::unique_ptr<worker::WorkerPool> pool_;
+  HostCommands* host_ = nullptr;
   std::unique_ptr<LilacService> service_;
   std::unique_ptr<ReflectionV1Service> reflection_v1_;
   std::unique_ptr<grpc::Server> server_;

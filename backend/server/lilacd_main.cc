@@ -2,9 +2,11 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -57,6 +59,22 @@ ABSL_FLAG(std::string, plugin_state_dir, "",
           "events instead.");
 ABSL_FLAG(uint64_t, max_file_size, 50 << 20,
           "Largest incoming file accepted, in bytes.");
+ABSL_FLAG(int, workers, -1,
+          "Worker processes that host libpurple. Each runs its own "
+          "libpurple, so a plugin that crashes, aborts or hangs ends only "
+          "its worker; lilacd logs that worker's sessions in again on "
+          "another one. -1: workers start as sessions come, sessions of one "
+          "plugin spread over one worker per core, and more start once each "
+          "has --sessions_per_worker; an emptied worker exits. N > 0: at "
+          "most N workers. 0: libpurple runs inside the lilacd process.");
+ABSL_FLAG(int, sessions_per_worker, 2000,
+          "A worker takes new sessions while it hosts fewer than this "
+          "(libpurple's cost per account grows with the accounts in one "
+          "process).");
+ABSL_FLAG(uint64_t, worker_memory_limit_mb, 0,
+          "The most heap one worker process may use, in MiB (RLIMIT_DATA); "
+          "a plugin that allocates past it ends its worker only, whose "
+          "sessions are logged in again. 0: no limit.");
 ABSL_FLAG(int, worker_channel_fd, -1,
           "Internal: lilacd starts its worker processes with this flag (the "
           "descriptor of their private channel to lilacd). Not for use by "
@@ -119,6 +137,26 @@ int main(int argc, char** argv) {
   options.events_per_session = absl::GetFlag(FLAGS_events_per_session);
   options.host.spool_dir = absl::GetFlag(FLAGS_spool_dir);
   options.host.max_file_size = absl::GetFlag(FLAGS_max_file_size);
+  const int workers = absl::GetFlag(FLAGS_workers);
+  if (workers < -1) {
+    return Fail(absl::InvalidArgumentError(
+        "--workers must be -1 (as the sessions need), 0 (none) or a count"));
+  }
+  if (absl::GetFlag(FLAGS_sessions_per_worker) < 1) {
+    return Fail(
+        absl::InvalidArgumentError("--sessions_per_worker must be at least 1"));
+  }
+  if (workers != 0) {
+    lilac::LilacServer::Options::Workers pool;
+    const int cores =
+        std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    pool.spread = workers > 0 ? workers : cores;
+    pool.max_workers = workers > 0 ? workers : 0;
+    pool.sessions_per_worker = absl::GetFlag(FLAGS_sessions_per_worker);
+    pool.memory_limit = absl::GetFlag(FLAGS_worker_memory_limit_mb) << 20;
+    pool.args = {"--log_format=" + absl::GetFlag(FLAGS_log_format)};
+    options.workers = pool;
+  }
   absl::StatusOr<std::unique_ptr<lilac::LilacServer>> server =
       lilac::LilacServer::Start(options);
   if (!server.ok()) return Fail(server.status());

@@ -434,7 +434,11 @@ TEST(LilacdTest, LogsJsonLinesWhenAsked) {
   for (const std::string& line : lines) {
     EXPECT_EQ(line.front(), '{') << line;
     EXPECT_EQ(line.back(), '}') << line;
-    EXPECT_THAT(line, HasSubstr("\"program\":\"lilacd\"")) << line;
+    // lilacd's own lines, and its workers'.
+    EXPECT_THAT(line,
+                ::testing::AnyOf(HasSubstr("\"program\":\"lilacd\""),
+                                 HasSubstr("\"program\":\"lilacd-worker\"")))
+        << line;
   }
   EXPECT_THAT(result->stderr_text, HasSubstr("\"level\":\"WARNING\""));
   EXPECT_THAT(result->stderr_text, HasSubstr("\"component\":\"plugins\""));

@@ -69,6 +69,7 @@ absl::StatusOr<std::unique_ptr<WorkerClient>> WorkerClient::Start(
   start->set_spool_dir(options.host.spool_dir);
   start->set_max_file_size(options.host.max_file_size);
   start->set_name(options.name);
+  start->set_memory_limit(options.memory_limit);
 
   const std::string name = options.name;
   auto failed = [&](const std::string& why) {

@@ -44,6 +44,8 @@ class WorkerClient final : public HostCommands {
     // `heartbeat_timeout`; one is sent every `heartbeat_interval`.
     absl::Duration heartbeat_interval = absl::Seconds(1);
     absl::Duration heartbeat_timeout = absl::Seconds(5);
+    // The most heap the worker may use (RLIMIT_DATA), in bytes; 0: no limit.
+    uint64_t memory_limit = 0;
     // Until libpurple has started in the worker.
     absl::Duration start_timeout = absl::Seconds(60);
     // Called once from the client's reader thread when the worker ended

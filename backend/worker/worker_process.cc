@@ -2,8 +2,11 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -66,6 +69,13 @@ int RunWorker(int channel_fd) {
       !start.has_start()) {
     log::Error("worker", "lilacd did not send Start; exiting");
     return 1;
+  }
+  if (const uint64_t limit = start.start().memory_limit(); limit > 0) {
+    const rlimit heap{limit, limit};
+    if (setrlimit(RLIMIT_DATA, &heap) != 0) {
+      log::Error("worker", absl::StrCat("cannot limit the heap to ", limit,
+                                        " bytes: ", std::strerror(errno)));
+    }
   }
   ChannelSink sink(&channel);
   absl::StatusOr<std::unique_ptr<InProcessHost>> host =

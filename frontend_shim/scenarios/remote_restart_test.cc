@@ -54,8 +54,7 @@ TEST_F(RemoteRestartTest, UsersAreDisconnectedThenLogInAgain) {
   LoginConnected(kAlice, "alice");
   LoginConnected(kCarol, "carol");
 
-  ASSERT_EQ(kill((*lilacd)->pid(), SIGKILL), 0);
-  (*lilacd)->Stop().IgnoreError();  // reaps it
+  (*lilacd)->Kill();
   lilacd->reset();
   for (const char* user : {kAlice, kCarol}) {
     absl::StatusOr<pbnetwork::Disconnected> down =

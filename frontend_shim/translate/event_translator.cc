@@ -147,6 +147,7 @@ v1::Presence PresenceFromStatus(pbnetwork::StatusType status) {
 int ConnectionErrorFromReason(v1::DisconnectReason reason) {
   switch (reason) {
     case v1::DISCONNECT_REASON_NETWORK_ERROR:
+    case v1::DISCONNECT_REASON_WORKER_EXITED:  // retryable, as Spectrum sees it
       return pbnetwork::CONNECTION_ERROR_NETWORK_ERROR;
     case v1::DISCONNECT_REASON_INVALID_USERNAME:
       return pbnetwork::CONNECTION_ERROR_INVALID_USERNAME;

@@ -64,13 +64,17 @@ class PluginStateTest : public FakeNetworkTest {
     state_dir_ = base_ + "/state";
     lilacd_flags_ = {"--plugin_state_dir=" + state_dir_};
   }
-  ~PluginStateTest() override { fs::remove_all(base_); }
+  ~PluginStateTest() override {
+    // lilacd (and its workers) first: they own directories in there.
+    client_.reset();
+    lilacd_.reset();
+    fs::remove_all(base_);
+  }
 
   void RestartLilacd(bool crash = false) {
     client_.reset();
     if (crash) {
-      kill(lilacd_->pid(), SIGKILL);
-      lilacd_->Stop().IgnoreError();
+      lilacd_->Kill();
     } else {
       ASSERT_TRUE(lilacd_->Stop().ok());
     }

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <system_error>
 
@@ -75,6 +76,28 @@ std::string Describe(const std::vector<ProcessEntry>& children) {
   return ::testing::AssertionFailure()
          << "process " << parent << " has " << children->size() << " children, "
          << zombies << " of them zombies: " << Describe(*children);
+}
+
+::testing::AssertionResult ForksNothingButWorkers(pid_t lilacd) {
+  absl::StatusOr<std::vector<ProcessEntry>> children = ChildrenOf(lilacd);
+  if (!children.ok()) {
+    return ::testing::AssertionFailure() << children.status();
+  }
+  for (const ProcessEntry& child : *children) {
+    std::ifstream file(absl::StrCat("/proc/", child.pid, "/cmdline"));
+    std::string command((std::istreambuf_iterator<char>(file)),
+                        std::istreambuf_iterator<char>());
+    if (child.state == 'Z' ||
+        command.find("--worker_channel_fd") == std::string::npos) {
+      return ::testing::AssertionFailure()
+             << "lilacd " << lilacd
+             << " has a child that is not a live worker: " << Describe({child});
+    }
+    if (::testing::AssertionResult none = HasNoChildren(child.pid); !none) {
+      return none;
+    }
+  }
+  return ::testing::AssertionSuccess();
 }
 
 }  // namespace lilac::testing

@@ -31,6 +31,10 @@ std::string Describe(const std::vector<ProcessEntry>& children);
 // reaped.
 ::testing::AssertionResult HasNoChildren(pid_t parent);
 
+// For a lilacd: success if its only children are its live worker processes
+// (`lilacd --worker_channel_fd`) and they have no children themselves.
+::testing::AssertionResult ForksNothingButWorkers(pid_t lilacd);
+
 }  // namespace lilac::testing
 
 #endif  // LILAC_TESTING_LILACD_CHILD_PROCESSES_H_

@@ -1,14 +1,21 @@
 #include "testing/lilacd/lilacd_process.h"
 
 #include <gio/gio.h>
+#include <poll.h>
 #include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/synchronization/notification.h"
 #include "grpcpp/create_channel.h"
@@ -113,6 +120,13 @@ absl::StatusOr<std::unique_ptr<LilacdProcess>> LilacdProcess::Start(
                                    absl::StrCat("--listen=", options.listen)};
   args.insert(args.end(), options.extra_flags.begin(),
               options.extra_flags.end());
+  // A suite's mode (--workers=0), last so that it wins.
+  if (const char* mode = std::getenv("LILAC_TEST_LILACD_FLAGS")) {
+    for (absl::string_view flag :
+         absl::StrSplit(mode, ' ', absl::SkipEmpty())) {
+      args.emplace_back(flag);
+    }
+  }
   std::vector<char*> c_argv = ToArgv(args);
   GError* error = nullptr;
   // stderr goes to the test log; stdout carries the "listening on" line.
@@ -174,6 +188,34 @@ absl::StatusOr<int> LilacdProcess::Stop(absl::Duration timeout) {
     return absl::DeadlineExceededError("lilacd did not stop after SIGTERM");
   }
   return code;
+}
+
+void LilacdProcess::Kill() {
+  if (process_ == nullptr) return;
+  // Its children (workers), found before they lose their parent.
+  std::vector<int> exits;
+  std::error_code error;
+  for (const auto& task : std::filesystem::directory_iterator(
+           absl::StrCat("/proc/", pid_, "/task"), error)) {
+    std::ifstream children(task.path() / "children");
+    int child;
+    while (children >> child) {
+      const int pidfd = static_cast<int>(syscall(SYS_pidfd_open, child, 0));
+      if (pidfd >= 0) exits.push_back(pidfd);
+    }
+  }
+  kill(pid_, SIGKILL);
+  for (int pidfd : exits) {
+    syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, nullptr, 0);
+  }
+  g_subprocess_wait(process_, nullptr, nullptr);
+  g_object_unref(process_);
+  process_ = nullptr;
+  for (int pidfd : exits) {
+    pollfd ended{pidfd, POLLIN, 0};
+    poll(&ended, 1, 10000);
+    close(pidfd);
+  }
 }
 
 LilacdProcess::~LilacdProcess() {

@@ -28,7 +28,8 @@ absl::StatusOr<ProcessResult> RunProcess(const std::vector<std::string>& argv,
                                          absl::Duration timeout);
 
 // A real lilacd process serving on a free loopback port (or a Unix socket),
-// stopped with SIGTERM when destroyed.
+// stopped with SIGTERM when destroyed. LILAC_TEST_LILACD_FLAGS (flags
+// separated by spaces) is added to every lilacd's flags: a suite's mode.
 class LilacdProcess {
  public:
   struct Options {
@@ -46,6 +47,10 @@ class LilacdProcess {
 
   // Sends SIGTERM and waits for the exit status; returns it.
   absl::StatusOr<int> Stop(absl::Duration timeout = absl::Seconds(10));
+  // A crash of the whole service: SIGKILLs lilacd and its worker processes
+  // (which would otherwise log their sessions out when lilacd's end of their
+  // channel closes) and waits until all of them are gone.
+  void Kill();
 
   const std::string& address() const { return address_; }
   int pid() const { return pid_; }

@@ -49,11 +49,13 @@ TEST_F(XmppResolverTest, RepeatedLoginsByHostnameLeaveNoChildren) {
           NextConnection(session, v1::CONNECTION_STATE_CONNECTED);
       ASSERT_TRUE(connected.ok()) << session << ": " << connected.status();
     }
-    EXPECT_TRUE(HasNoChildren(lilacd_->pid())) << "connected, round " << round;
+    EXPECT_TRUE(ForksNothingButWorkers(lilacd_->pid()))
+        << "connected, round " << round;
     Logout(alice);
     Logout(bob);
     if (HasFatalFailure()) return;
-    EXPECT_TRUE(HasNoChildren(lilacd_->pid())) << "logged out, round " << round;
+    EXPECT_TRUE(ForksNothingButWorkers(lilacd_->pid()))
+        << "logged out, round " << round;
   }
 }
 
@@ -74,7 +76,7 @@ TEST_F(XmppResolverTest, ServerDownEndsInANetworkErrorAfterTheTxtLookup) {
     EXPECT_EQ(down->connection_changed().reason(),
               v1::DISCONNECT_REASON_NETWORK_ERROR);
     EXPECT_TRUE(down->connection_changed().retryable());
-    EXPECT_TRUE(HasNoChildren(lilacd_->pid()))
+    EXPECT_TRUE(ForksNothingButWorkers(lilacd_->pid()))
         << "disconnected, round " << round;
     Logout(key);
     if (HasFatalFailure()) return;
