@@ -6,12 +6,15 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
@@ -50,6 +53,19 @@ void SendStarted(FrameChannel& channel, const absl::Status& status) {
   channel.Write(message).IgnoreError();
 }
 
+// VmData of this process: its private writable mappings, as RLIMIT_DATA
+// counts them.
+uint64_t DataSegmentBytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (absl::StartsWith(line, "VmData:")) {
+      return std::strtoull(line.c_str() + 7, nullptr, 10) << 10;  // kB
+    }
+  }
+  return 0;
+}
+
 }  // namespace
 
 int RunWorker(int channel_fd) {
@@ -71,7 +87,10 @@ int RunWorker(int channel_fd) {
     return 1;
   }
   if (const uint64_t limit = start.start().memory_limit(); limit > 0) {
-    const rlimit heap{limit, limit};
+    // On top of what is mapped already: under AddressSanitizer that is its
+    // shadow memory, terabytes.
+    const uint64_t total = DataSegmentBytes() + limit;
+    const rlimit heap{total, total};
     if (setrlimit(RLIMIT_DATA, &heap) != 0) {
       log::Error("worker", absl::StrCat("cannot limit the heap to ", limit,
                                         " bytes: ", std::strerror(errno)));
