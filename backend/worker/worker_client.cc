@@ -4,6 +4,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -218,6 +219,12 @@ void WorkerClient::ReadLoop() {
 }
 
 void WorkerClient::Dispatch(const FromWorker& message, int fd) {
+  if (message.has_event() || message.has_session_opened() ||
+      message.has_session_closed()) {
+    // Sent from the worker's loop thread: it is not hung.
+    absl::MutexLock lock(&mutex_);
+    loop_seen_ = absl::Now();
+  }
   switch (message.kind_case()) {
     case FromWorker::kReply: {
       ReplyHandler handler;
@@ -278,7 +285,12 @@ void WorkerClient::HeartbeatLoop() {
                             options_.heartbeat_interval);
     if (done()) return;
     if (unanswered_ping_ != 0) {
-      if (absl::Now() - ping_sent_ < options_.heartbeat_timeout) continue;
+      // A loop busy sending events is alive, even when its answer waits
+      // behind them (a flood, or lilacd reading slowly).
+      if (absl::Now() - std::max(ping_sent_, loop_seen_) <
+          options_.heartbeat_timeout) {
+        continue;
+      }
       hang_ = absl::StrCat("did not answer a heartbeat within ",
                            absl::FormatDuration(options_.heartbeat_timeout),
                            " and was killed");

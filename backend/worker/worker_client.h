@@ -113,6 +113,8 @@ class WorkerClient final : public HostCommands {
   // The heartbeat sent and not answered yet (0: none), and when.
   uint64_t unanswered_ping_ ABSL_GUARDED_BY(mutex_) = 0;
   absl::Time ping_sent_ ABSL_GUARDED_BY(mutex_);
+  // When the worker's loop thread last sent an event.
+  absl::Time loop_seen_ ABSL_GUARDED_BY(mutex_) = absl::InfinitePast();
   std::string hang_ ABSL_GUARDED_BY(mutex_);
   // The reader saw the channel end.
   bool read_ended_ ABSL_GUARDED_BY(mutex_) = false;

@@ -781,7 +781,7 @@ void WorkerPool::WorkerEnded(const std::shared_ptr<Worker>& worker,
       end = stopping_ ||
             static_cast<int>(record.crashes.size()) >= options_.crashes_allowed;
       if (!end) {
-        target = PlaceLocked(protocol, &is_new);
+        target = PlaceLocked(record.login.protocol(), &is_new);
         end = target == nullptr;
       }
       if (end) {
