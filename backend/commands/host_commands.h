@@ -48,6 +48,22 @@
   void Name(const ::lilac::v1::Name##Request& request, \
             Done<::lilac::v1::Name##Response> done) override;
 
+// In an implementation's class: the override declarations of every command,
+// the table's and the file and network ones.
+#define LILAC_HOST_COMMANDS_OVERRIDES                                  \
+  LILAC_HOST_COMMANDS(LILAC_HOST_COMMAND_OVERRIDE)                     \
+  void OpenFetchedFile(const ::lilac::v1::FetchFileRequest& request,   \
+                       Done<::lilac::SpooledFile> done) override;      \
+  void ForgetFetchedFile(const ::lilac::v1::FetchFileRequest& request, \
+                         absl::AnyInvocable<void()> done) override;    \
+  void StartUpload(const ::lilac::v1::SendFileRequest& header,         \
+                   Done<std::unique_ptr<::lilac::PartialUpload>> done) \
+      override;                                                        \
+  void SendFile(const ::lilac::v1::SendFileRequest& header,            \
+                std::unique_ptr<::lilac::PartialUpload> upload,        \
+                Done<::lilac::v1::SendFileResponse> done) override;    \
+  void HoldNetwork(bool hold) override;
+
 namespace lilac {
 
 // What a libpurple host does for the API: one command per lilac.v1 call that

@@ -64,17 +64,7 @@ class WorkerClient final : public HostCommands {
   // Whether the worker still runs (false once it ended, for any reason).
   bool alive() const;
 
-  LILAC_HOST_COMMANDS(LILAC_HOST_COMMAND_OVERRIDE)
-  void OpenFetchedFile(const v1::FetchFileRequest& request,
-                       Done<SpooledFile> done) override;
-  void ForgetFetchedFile(const v1::FetchFileRequest& request,
-                         absl::AnyInvocable<void()> done) override;
-  void StartUpload(const v1::SendFileRequest& header,
-                   Done<std::unique_ptr<PartialUpload>> done) override;
-  void SendFile(const v1::SendFileRequest& header,
-                std::unique_ptr<PartialUpload> upload,
-                Done<v1::SendFileResponse> done) override;
-  void HoldNetwork(bool hold) override;
+  LILAC_HOST_COMMANDS_OVERRIDES
 
  private:
   // A reply, or the status that ended the call (the worker's end); `fd` is

@@ -160,29 +160,6 @@ void WorkerPool::LogoutAll() {
   accounts_.clear();
 }
 
-std::vector<pid_t> WorkerPool::worker_pids() const {
-  absl::MutexLock lock(&mutex_);
-  std::vector<pid_t> pids;
-  for (const std::shared_ptr<Worker>& worker : workers_) {
-    if (worker->started.HasBeenNotified() && worker->client != nullptr) {
-      pids.push_back(worker->client->pid());
-    }
-  }
-  return pids;
-}
-
-pid_t WorkerPool::worker_pid_of(const std::string& session) const {
-  absl::MutexLock lock(&mutex_);
-  auto it = sessions_.find(session);
-  if (it == sessions_.end()) return 0;
-  std::shared_ptr<Worker> worker = it->second.worker.lock();
-  if (worker == nullptr || worker->gone || !worker->started.HasBeenNotified() ||
-      worker->client == nullptr) {
-    return 0;
-  }
-  return worker->client->pid();
-}
-
 std::shared_ptr<WorkerPool::Worker> WorkerPool::PlaceLocked(
     const std::string& protocol, bool* is_new) {
   *is_new = false;

@@ -62,22 +62,7 @@ class WorkerPool final : public HostCommands {
   // the sink) and exits. Later calls fail with UNAVAILABLE.
   void LogoutAll();
 
-  // The workers' process ids, oldest first (for tests and metrics).
-  std::vector<pid_t> worker_pids() const;
-  // The process hosting `session`, or 0.
-  pid_t worker_pid_of(const std::string& session) const;
-
-  LILAC_HOST_COMMANDS(LILAC_HOST_COMMAND_OVERRIDE)
-  void OpenFetchedFile(const v1::FetchFileRequest& request,
-                       Done<SpooledFile> done) override;
-  void ForgetFetchedFile(const v1::FetchFileRequest& request,
-                         absl::AnyInvocable<void()> done) override;
-  void StartUpload(const v1::SendFileRequest& header,
-                   Done<std::unique_ptr<PartialUpload>> done) override;
-  void SendFile(const v1::SendFileRequest& header,
-                std::unique_ptr<PartialUpload> upload,
-                Done<v1::SendFileResponse> done) override;
-  void HoldNetwork(bool hold) override;
+  LILAC_HOST_COMMANDS_OVERRIDES
 
  private:
   class WorkerSink;
